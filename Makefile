@@ -1,0 +1,40 @@
+# Everything runs through here. `make run` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8001
+SOURCES := $(wildcard sources/*.csv)
+
+.PHONY: run test check clean
+
+# Serve the site on http://$(HOST):$(PORT), rebuilding first if the sources changed.
+run: archive.db inspect-data.json
+	$(BIN)/python -m kwp_archive.site --host $(HOST) --port $(PORT)
+
+# Run every test.
+test: $(VENV)/installed
+	$(BIN)/python -m pytest
+
+# Validate the sources; write nothing.
+check: $(VENV)/installed
+	$(BIN)/python build.py --check
+
+archive.db: $(VENV)/installed build.py $(wildcard kwp_archive/*.py) $(SOURCES)
+	$(BIN)/python build.py --sources sources --output $@
+
+# Table counts, read by Datasette at start-up instead of counting an immutable database.
+inspect-data.json: archive.db
+	$(BIN)/datasette inspect archive.db --inspect-file $@
+
+$(VENV)/installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed: try make PYTHON=python3.11"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create $(VENV); on Debian: apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) archive.db inspect-data.json

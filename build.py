@@ -1,0 +1,46 @@
+"""Build archive.db from the CSV files in sources/.
+
+    python build.py                      # sources/ -> archive.db
+    python build.py --check              # validate only, write nothing
+    python build.py --sources DIR --output FILE
+"""
+
+import argparse
+import sys
+
+from kwp_archive import database
+from kwp_archive.sources import SourceError, read_sources
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", default="sources", help="folder of CSV files (sources)")
+    parser.add_argument("--output", default="archive.db", help="database to write (archive.db)")
+    parser.add_argument("--check", action="store_true", help="validate only; write nothing")
+    args = parser.parse_args(argv)
+
+    try:
+        sources = read_sources(args.sources)
+    except SourceError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
+        return 1
+    for warning in sources.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.check:
+        print(f"{args.sources}: {len(sources.documents)} documents, {len(sources.people)} "
+              "people: all checks passed.")
+        return 0
+    try:
+        database.write(sources, args.output)
+    except OSError as error:
+        print(f"error: {args.output}: cannot write: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: {len(sources.documents)} documents, {len(sources.people)} people, "
+          f"{len(sources.organisations)} organisations.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The SQLite database: schema, loading, indexes and full-text search, written atomically.
+
+The table and column names here are the public API that users' SQL depends on: keep them.
+"""
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from .sources import ROLES, Sources
+
+_ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
+
+# Porter stemming over unicode61 with diacritics removed: "telegrams" finds "telegram", and
+# "Hŏn" finds "Hon".
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+SCHEMA = f"""
+CREATE TABLE document_types (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL
+);
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    date_start TEXT NOT NULL,
+    date_end TEXT NOT NULL,
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('year', 'month', 'day')),
+    year INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    type TEXT NOT NULL REFERENCES document_types(id),
+    summary TEXT NOT NULL
+);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    position TEXT NOT NULL
+);
+CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL
+);
+CREATE TABLE document_people (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    role TEXT NOT NULL CHECK ({_ROLE_CHECK}),
+    PRIMARY KEY (document_id, person_id, role)
+);
+CREATE TABLE document_organisations (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    organisation_id TEXT NOT NULL REFERENCES organisations(id),
+    role TEXT NOT NULL CHECK ({_ROLE_CHECK}),
+    PRIMARY KEY (document_id, organisation_id, role)
+);
+"""
+
+# Built after the rows are in, which is faster than keeping them up to date row by row.
+INDEXES = """
+CREATE INDEX documents_date ON documents(date);
+CREATE INDEX documents_year ON documents(year);
+CREATE INDEX documents_type ON documents(type);
+CREATE INDEX documents_date_precision ON documents(date_precision);
+CREATE INDEX document_people_person ON document_people(person_id, role);
+CREATE INDEX document_people_role ON document_people(role);
+CREATE INDEX document_organisations_organisation
+    ON document_organisations(organisation_id, role);
+CREATE INDEX document_organisations_role ON document_organisations(role);
+"""
+
+FULL_TEXT = f"""
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, summary, people, organisations, tokenize = '{TOKENIZE}'
+);
+INSERT INTO documents_fts (rowid, title, summary, people, organisations)
+SELECT
+    documents.rowid,
+    documents.title,
+    documents.summary,
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT trim(people.name || ' ' || people.aliases) AS name FROM document_people
+        JOIN people ON people.id = document_people.person_id
+        WHERE document_people.document_id = documents.id ORDER BY 1
+    )),
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT trim(organisations.name || ' ' || organisations.aliases) AS name
+        FROM document_organisations
+        JOIN organisations ON organisations.id = document_organisations.organisation_id
+        WHERE document_organisations.document_id = documents.id ORDER BY 1
+    ))
+FROM documents;
+
+CREATE VIRTUAL TABLE people_fts USING fts5(
+    name, aliases, content = 'people', tokenize = '{TOKENIZE}'
+);
+INSERT INTO people_fts (people_fts) VALUES ('rebuild');
+"""
+
+
+def write(sources: Sources, output) -> None:
+    """Write the database to a temporary file beside output, then rename it into place.
+
+    A failure at any point leaves an existing output file exactly as it was.
+    """
+    output = Path(output)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
+    )
+    os.close(descriptor)
+    try:
+        _load(sources, temporary)
+        os.replace(temporary, output)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _load(sources: Sources, path) -> None:
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        # The file is private until it is renamed into place, so a crash needs no journal.
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.executescript(SCHEMA)
+        connection.execute("BEGIN")
+        add_document_types(connection, sources.document_types)
+        add_documents(connection, sources.documents)
+        add_people(connection, sources.people)
+        add_organisations(connection, sources.organisations)
+        add_links(connection, "document_people", "person_id", sources.document_people)
+        add_links(connection, "document_organisations", "organisation_id",
+                  sources.document_organisations)
+        connection.execute("COMMIT")
+        connection.executescript(INDEXES + FULL_TEXT + "ANALYZE;")
+    finally:
+        connection.close()
+
+
+def add_document_types(connection, document_types):
+    connection.executemany(
+        "INSERT INTO document_types (id, name, description) VALUES (?, ?, ?)",
+        ((t.id, t.name, t.description) for t in document_types),
+    )
+
+
+def add_documents(connection, documents):
+    connection.executemany(
+        """INSERT INTO documents
+        (id, date, date_start, date_end, date_precision, year, title, type, summary)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            (d.id, d.date.text, d.date.start, d.date.end, d.date.precision, d.date.year,
+             d.title, d.type, d.summary)
+            for d in documents
+        ),
+    )
+
+
+def add_people(connection, people):
+    connection.executemany(
+        "INSERT INTO people (id, name, aliases, position) VALUES (?, ?, ?, ?)",
+        ((p.id, p.name, "; ".join(p.aliases), p.position) for p in people),
+    )
+
+
+def add_organisations(connection, organisations):
+    connection.executemany(
+        "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
+        ((o.id, o.name, "; ".join(o.aliases)) for o in organisations),
+    )
+
+
+def add_links(connection, table, party_column, links):
+    connection.executemany(
+        f"INSERT INTO {table} (document_id, {party_column}, role) VALUES (?, ?, ?)",
+        ((link.document_id, link.party_id, link.role) for link in links),
+    )

@@ -1,0 +1,52 @@
+"""Partial ISO 8601 dates (YYYY, YYYY-MM, YYYY-MM-DD): the bounds, precision and human form."""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    text: str
+    start: str
+    end: str
+    precision: str  # "year", "month" or "day"
+    year: int
+
+
+def parse(text: str) -> PartialDate:
+    """Parse a partial date, raising ValueError with a message fit to show an editor."""
+    match = _PATTERN.fullmatch(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date in the form {FORMS}")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if year < 1:
+        raise ValueError(f"{text!r} has no year 0000")
+    if month is None:
+        return PartialDate(text, f"{year:04d}-01-01", f"{year:04d}-12-31", "year", year)
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text!r} has no month {month:02d}")
+    last_day = calendar.monthrange(year, month)[1]
+    if day is None:
+        return PartialDate(
+            text, f"{text}-01", f"{text}-{last_day:02d}", "month", year
+        )
+    if not 1 <= day <= last_day:
+        raise ValueError(f"{text!r} is not a calendar date: {year:04d}-{month:02d} has {last_day} days")
+    return PartialDate(text, text, text, "day", year)
+
+
+def human(text: str) -> str:
+    """'1945', 'March 1955' or 'January 11, 1946': the date at the precision it was given."""
+    date = parse(text)
+    if date.precision == "year":
+        return str(date.year)
+    start = datetime.date.fromisoformat(date.start)
+    month = calendar.month_name[start.month]
+    if date.precision == "month":
+        return f"{month} {start.year}"
+    return f"{month} {start.day}, {start.year}"

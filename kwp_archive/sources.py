@@ -1,0 +1,377 @@
+"""Read the editors' CSV files in sources/ into typed rows.
+
+Every problem is collected as a Problem that names FILE:LINE: column, so that an editor sees
+all of them in one run; nothing here raises on a user's mistake except SourceError, at the end.
+"""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from . import dates
+
+ROLES = ("author", "recipient", "mentioned")
+ALIAS_SEPARATOR = ";"
+
+# Ids end up in URLs and in users' SQL, so they stay plain.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A cell starting with one of these is run as a formula when a CSV download is opened in a
+# spreadsheet (CSV injection), so the build refuses them rather than shipping them.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class SourceError(Exception):
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s) in the sources")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    date: dates.PartialDate
+    title: str
+    summary: str
+    type: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    aliases: tuple
+    position: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    aliases: tuple
+
+
+@dataclass(frozen=True)
+class Link:
+    """A document's tie to a person or an organisation (the party), in a role."""
+
+    document_id: str
+    party_id: str
+    role: str
+    line: int
+
+
+@dataclass
+class Sources:
+    document_types: list
+    documents: list
+    people: list
+    organisations: list
+    document_people: list
+    document_organisations: list
+    warnings: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Layout:
+    filename: str
+    required: tuple
+    optional: tuple = ()
+
+
+DOCUMENT_TYPES = Layout("document_types.csv", ("id", "name"), ("description",))
+RECORDS = Layout("records.csv", ("id", "date", "title", "summary", "type"))
+PEOPLE = Layout("people.csv", ("id", "name"), ("aliases", "position"))
+ORGANISATIONS = Layout("organisations.csv", ("id", "name"), ("aliases",))
+DOCUMENT_PEOPLE = Layout("document_people.csv", ("document_id", "person_id", "role"))
+DOCUMENT_ORGANISATIONS = Layout(
+    "document_organisations.csv", ("document_id", "organisation_id", "role")
+)
+LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
+
+
+class _Reader:
+    """Rows of one CSV file as (line, {column: value}), reporting problems as it goes."""
+
+    def __init__(self, directory: Path, layout: Layout, problems: list, warnings: list):
+        self.path = directory / layout.filename
+        self.name = str(self.path)
+        self.layout = layout
+        self.problems = problems
+        self.warnings = warnings
+        # False once the file turns out unreadable as a whole; references to its ids are
+        # then not checked, so that one broken file does not bury its own error in others.
+        self.usable = True
+        self.ids = set()
+
+    def problem(self, line, column, message):
+        self.problems.append(Problem(self.name, line, column, message))
+
+    def rows(self) -> Iterator[tuple]:
+        if not self.path.is_file():
+            self.problem(1, "file", "not found: every source set needs this file")
+            self.usable = False
+            return
+        lines = _LineCounter(self._decoded_lines())
+        try:
+            reader = csv.reader(lines, strict=True)
+            header = next(reader, None)
+            if lines.failed:
+                self.usable = False
+                return
+            if not header:
+                self.problem(1, "header", "the file is empty; it needs a header row: "
+                             + ",".join(self.layout.required + self.layout.optional))
+                self.usable = False
+                return
+            if not self._header_is_sound(header):
+                self.usable = False
+                return
+            start = lines.count + 1
+            for cells in reader:
+                line, start = start, lines.count + 1
+                if cells == []:
+                    continue  # a blank line
+                if len(cells) != len(header):
+                    self.problem(line, "row", f"has {len(cells)} cells but the header has "
+                                 f"{len(header)}; check for a missing or extra comma")
+                    continue
+                yield line, dict(zip(header, cells))
+        except csv.Error as error:
+            message = str(error)
+            if "field larger than field limit" in message:
+                message = (f"a cell is longer than {csv.field_size_limit():,} characters; "
+                           "shorten it")
+            elif "unexpected end of data" in message:
+                message = "a quoted cell is never closed: check for an unbalanced \""
+            self.problem(lines.count, "row", message)
+            self.usable = False
+
+    def _header_is_sound(self, header):
+        sound = True
+        for column in self.layout.required:
+            if column not in header:
+                self.problem(1, column, "required column is missing from the header row")
+                sound = False
+        seen = set()
+        for column in header:
+            if column in seen:
+                self.problem(1, column, "column appears twice in the header row")
+                sound = False
+            seen.add(column)
+            if column not in self.layout.required + self.layout.optional:
+                self.warnings.append(
+                    Problem(self.name, 1, column, "unknown column, ignored")
+                )
+        return sound
+
+    def _decoded_lines(self):
+        """The file's lines as text; a BOM is accepted, bytes that are not UTF-8 are not."""
+        with open(self.path, "rb") as file:
+            for number, raw in enumerate(file, start=1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if b"\x00" in raw:
+                    hint = " (is it UTF-16? save it as UTF-8)" if number == 1 else ""
+                    self.problem(number, "file", f"contains a NUL byte at byte "
+                                 f"{raw.index(0) + 1}{hint}")
+                    raise _Stop
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    self.problem(number, "file", f"byte {error.start + 1} of the line is not "
+                                 "UTF-8; save the file as UTF-8")
+                    raise _Stop
+
+
+class _Stop(Exception):
+    """The rest of a file cannot be read; its problem is already reported."""
+
+
+class _LineCounter:
+    """Counts the physical lines the csv module has consumed, for line numbers."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        self.count = 0
+        self.failed = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            line = next(self.lines)
+        except _Stop:
+            self.failed = True
+            raise StopIteration
+        self.count += 1
+        return line
+
+
+def _identifier(reader, line, column, value):
+    if not value:
+        reader.problem(line, column, "is empty")
+        return False
+    if not _ID.fullmatch(value):
+        reader.problem(line, column, f"{value!r} is not a valid id: use letters, digits, "
+                       "'-', '_' or '.', with no spaces")
+        return False
+    return True
+
+
+def _text(reader, line, column, value, required=False):
+    """Checks a free-text cell; returns False when it is unusable."""
+    if required and not value.strip():
+        reader.problem(line, column, "is empty")
+        return False
+    if _CONTROL.search(value):
+        reader.problem(line, column, "contains a control character")
+        return False
+    if value.startswith(_FORMULA_STARTS):
+        reader.problem(line, column, f"starts with {value[0]!r}, which spreadsheets run as a "
+                       "formula when they open our CSV downloads; reword the start of the cell")
+        return False
+    return True
+
+
+def _aliases(reader, line, value):
+    aliases = tuple(alias.strip() for alias in value.split(ALIAS_SEPARATOR) if alias.strip())
+    if all(_text(reader, line, "aliases", alias) for alias in aliases):
+        return aliases
+    return ()
+
+
+def _unique(reader, line, value):
+    if value in reader.ids:
+        reader.problem(line, "id", f"{value!r} is used by an earlier row")
+        return False
+    reader.ids.add(value)
+    return True
+
+
+# Each loader yields the rows that pass every check, and adds to reader.ids every well-formed
+# id it meets, so that a row with a bad date still counts as existing for the links to it.
+
+
+def read_document_types(reader):
+    for line, row in reader.rows():
+        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
+        ok &= _text(reader, line, "name", row["name"], required=True)
+        ok &= _text(reader, line, "description", row.get("description", ""))
+        if ok:
+            yield DocumentType(row["id"], row["name"], row.get("description", ""))
+
+
+def read_documents(reader):
+    for line, row in reader.rows():
+        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
+        try:
+            date = dates.parse(row["date"])
+        except ValueError as error:
+            reader.problem(line, "date", str(error))
+            ok = False
+        ok &= _text(reader, line, "title", row["title"], required=True)
+        ok &= _text(reader, line, "summary", row["summary"])
+        ok &= _identifier(reader, line, "type", row["type"])
+        if ok:
+            yield Document(row["id"], date, row["title"], row["summary"], row["type"], line)
+
+
+def read_people(reader):
+    for line, row in reader.rows():
+        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
+        ok &= _text(reader, line, "name", row["name"], required=True)
+        ok &= _text(reader, line, "position", row.get("position", ""))
+        aliases = _aliases(reader, line, row.get("aliases", ""))
+        if ok:
+            yield Person(row["id"], row["name"], aliases, row.get("position", ""))
+
+
+def read_organisations(reader):
+    for line, row in reader.rows():
+        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
+        ok &= _text(reader, line, "name", row["name"], required=True)
+        aliases = _aliases(reader, line, row.get("aliases", ""))
+        if ok:
+            yield Organisation(row["id"], row["name"], aliases)
+
+
+def read_links(reader, party_column, documents, parties):
+    """Links to the ids that `documents` and `parties` (the readers of those files) met."""
+    seen = set()
+    for line, row in reader.rows():
+        document_id, party_id, role = row["document_id"], row[party_column], row["role"]
+        ok = _identifier(reader, line, "document_id", document_id)
+        ok &= _identifier(reader, line, party_column, party_id)
+        for column, value, target in (("document_id", document_id, documents),
+                                      (party_column, party_id, parties)):
+            if ok and target.usable and value not in target.ids:
+                reader.problem(line, column, f"{value!r} is not an id in {target.path.name}")
+                ok = False
+        if role not in ROLES:
+            reader.problem(line, "role", f"{role!r} is not a role; use one of: "
+                           + ", ".join(ROLES))
+            ok = False
+        if ok and (document_id, party_id, role) in seen:
+            reader.problem(line, party_column, f"{party_id!r} is already linked to "
+                           f"{document_id!r} as {role} by an earlier row")
+            ok = False
+        if ok:
+            seen.add((document_id, party_id, role))
+            yield Link(document_id, party_id, role, line)
+
+
+def read_sources(directory) -> Sources:
+    """Read and check every source file; raise SourceError listing every problem found."""
+    directory = Path(directory)
+    problems, warnings = [], []
+    if not directory.is_dir():
+        raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
+    types, records, people, organisations, document_people, document_organisations = (
+        _Reader(directory, layout, problems, warnings) for layout in LAYOUTS
+    )
+    sources = Sources(
+        document_types=list(read_document_types(types)),
+        documents=list(read_documents(records)),
+        people=list(read_people(people)),
+        organisations=list(read_organisations(organisations)),
+        document_people=list(read_links(document_people, "person_id", records, people)),
+        document_organisations=list(read_links(
+            document_organisations, "organisation_id", records, organisations
+        )),
+        warnings=warnings,
+    )
+    if types.usable:
+        for document in sources.documents:
+            if document.type not in types.ids:
+                records.problem(document.line, "type",
+                                f"{document.type!r} is not an id in {types.path.name}")
+    if problems:
+        raise SourceError(sorted(problems, key=_file_order))
+    return sources
+
+
+def _file_order(problem):
+    return problem.file, problem.line

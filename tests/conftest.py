@@ -1,0 +1,50 @@
+"""Fixtures: real builds of real source sets, and Datasette configured as `make run` serves it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+from datasette.utils import parse_metadata
+
+from kwp_archive import database, site
+from kwp_archive.sources import read_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+
+
+@pytest.fixture
+def sources_dir(tmp_path):
+    """A copy of the real sources that a test may edit."""
+    return Path(shutil.copytree(SOURCES, tmp_path / "sources"))
+
+
+@pytest.fixture(scope="session")
+def archive_db(tmp_path_factory):
+    """The real sources, built once into a database named archive.db, as make builds it."""
+    path = tmp_path_factory.mktemp("built") / "archive.db"
+    database.write(read_sources(SOURCES), path)
+    return path
+
+
+def make_datasette(path):
+    return Datasette(
+        immutables=[str(path)],
+        metadata=parse_metadata(site.METADATA.read_text()),
+        plugins_dir=str(site.PLUGINS),
+        template_dir=str(site.TEMPLATES),
+        settings=site.SETTINGS,
+    )
+
+
+@pytest.fixture(scope="session")
+def ds(archive_db):
+    return make_datasette(archive_db)
+
+
+def edit(path, old, new):
+    """Replace one exact piece of a source file, failing loudly if it is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

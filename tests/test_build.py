@@ -1,0 +1,171 @@
+"""build.py end to end: real source sets in, real SQLite files out."""
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+import sqlite_utils
+
+from conftest import ROOT, edit
+
+
+def build(*args):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *map(str, args)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rows(path, sql, params=()):
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def test_counts(archive_db):
+    db = sqlite_utils.Database(archive_db)
+    assert db["documents"].count == 20
+    assert db["people"].count == 22
+    assert db["organisations"].count == 10
+    # Every document type in use, none unused.
+    assert rows(archive_db, "select count(*) from document_types where id not in "
+                "(select type from documents)") == [(0,)]
+
+
+def test_schema_declares_keys(archive_db):
+    db = sqlite_utils.Database(archive_db)
+    assert db["documents"].pks == ["id"]
+    assert db["document_people"].pks == ["document_id", "person_id", "role"]
+    assert {(fk.column, fk.other_table) for fk in db["document_people"].foreign_keys} == {
+        ("document_id", "documents"), ("person_id", "people")
+    }
+    assert {(fk.column, fk.other_table) for fk in db["document_organisations"].foreign_keys} == {
+        ("document_id", "documents"), ("organisation_id", "organisations")
+    }
+    assert ("type", "document_types") in {
+        (fk.column, fk.other_table) for fk in db["documents"].foreign_keys
+    }
+    indexed = {tuple(index.columns) for index in db["document_people"].indexes}
+    assert ("person_id", "role") in indexed
+    assert rows(archive_db, "pragma foreign_key_check") == []
+
+
+def parties(path, document_id):
+    return set(rows(path, """
+        select people.name, role from document_people join people on people.id = person_id
+        where document_id = :id
+        union
+        select organisations.name, role from document_organisations
+        join organisations on organisations.id = organisation_id where document_id = :id
+    """, {"id": document_id}))
+
+
+def test_links_with_roles(archive_db):
+    report = parties(archive_db, "1946-11-22-shtykov-report")
+    assert {("Shtykov", "author"), ("Romanenko", "recipient")} <= report
+    letter = parties(archive_db, "1956-09-05-letter-to-ccp")
+    assert {name for name, role in letter if role == "author"} == {
+        "Seo Hwi", "Yun Gong-heum", "Li Pil-gyu", "Kim Gwan"
+    }
+    assert ("Chinese Communist Party Central Committee", "recipient") in letter
+    mikoyan = rows(archive_db, """
+        select documents.title, role from document_people
+        join documents on documents.id = document_id where person_id = 'mikoyan'
+        order by documents.date""")
+    assert [title for title, role in mikoyan if role == "author"] == [
+        "Telegram from A. Mikoyan to the CPSU Central Committee"
+    ] * 3
+
+
+def test_partial_dates_are_bounded_and_ordered(archive_db):
+    assert rows(archive_db, "select date, date_start, date_end, date_precision, year "
+                "from documents where id = '1945-soviet-report'") == [
+        ("1945", "1945-01-01", "1945-12-31", "year", 1945)
+    ]
+    assert rows(archive_db, "select date_precision, count(*) from documents group by 1") == [
+        ("day", 18), ("year", 2)
+    ]
+    in_order = [date for (date,) in rows(archive_db, "select date from documents order by date")]
+    assert in_order[:3] == ["1945", "1946-01-11", "1946-08-29"]
+    assert in_order.index("1955") < in_order.index("1955-03-12")
+    # A range filter on a partial date: documents that may fall in March 1955.
+    assert rows(archive_db, "select id from documents where date_start <= '1955-03-31' "
+                "and date_end >= '1955-03-01' order by date") == [
+        ("1955-main-issues",), ("1955-03-12-presidium-resolution",)
+    ]
+
+
+def test_full_text_search_stems_and_folds_diacritics(archive_db):
+    def search(table, query):
+        return rows(archive_db, f"select rowid from {table} where {table} match ?", (query,))
+
+    assert len(search("documents_fts", "telegrams")) == 6
+    assert len(search("documents_fts", "Mikoyan")) == 7  # through the people column too
+    assert len(search("people_fts", "Sang")) == 1
+    assert search("documents_fts", "Hŏng") == search("documents_fts", "Hong")
+
+
+def test_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert build("--output", first).returncode == 0
+    assert build("--output", second).returncode == 0
+    assert sha256(first) == sha256(second)
+
+
+def test_bad_sources_exit_1_with_file_line_and_nothing_lost(tmp_path, sources_dir):
+    output = tmp_path / "archive.db"
+    assert build("--sources", sources_dir, "--output", output).returncode == 0
+    before = sha256(output)
+    edit(sources_dir / "records.csv", "1955-main-issues,1955,", "1955-main-issues,1955-13,")
+    result = build("--sources", sources_dir, "--output", output)
+    assert result.returncode == 1
+    assert f"{sources_dir / 'records.csv'}:6: date: '1955-13' has no month 13" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sha256(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_failure_while_writing_leaves_the_previous_file(tmp_path, sources_dir, monkeypatch):
+    from kwp_archive import database
+    from kwp_archive.sources import read_sources
+
+    output = tmp_path / "archive.db"
+    database.write(read_sources(sources_dir), output)
+    before = sha256(output)
+
+    def fail(*args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(database, "add_people", fail)
+    with pytest.raises(sqlite3.OperationalError):
+        database.write(read_sources(sources_dir), output)
+    assert sha256(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db", "sources"]
+
+
+def test_check_writes_nothing(tmp_path):
+    result = build("--check", "--output", tmp_path / "archive.db")
+    assert result.returncode == 0, result.stderr
+    assert "all checks passed" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_column_is_a_warning(tmp_path, sources_dir):
+    people = sources_dir / "people.csv"
+    header, *lines = people.read_text().splitlines()
+    people.write_text("\n".join([header + ",notes"] + [line + "," for line in lines]) + "\n")
+    result = build("--sources", sources_dir, "--output", tmp_path / "archive.db")
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {sources_dir / 'people.csv'}:1: notes: unknown column" in result.stderr
+
+
+def test_missing_sources_directory(tmp_path):
+    result = build("--sources", tmp_path / "nowhere", "--output", tmp_path / "archive.db")
+    assert result.returncode == 1
+    assert f"{tmp_path / 'nowhere'}:1: --sources: is not a directory" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,119 @@
+"""Each validation rule of the source reader, reported as FILE:LINE: column: message."""
+
+import pytest
+
+from kwp_archive.sources import SourceError, read_sources
+
+from conftest import edit
+
+
+def problems(directory):
+    with pytest.raises(SourceError) as raised:
+        read_sources(directory)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def only_problem(directory):
+    found = problems(directory)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_real_sources_read_cleanly(sources_dir):
+    sources = read_sources(sources_dir)
+    assert len(sources.documents) == 20
+    assert sources.warnings == []
+
+
+def test_missing_required_column(sources_dir):
+    edit(sources_dir / "records.csv", "id,date,title,type,summary", "id,date,name,type,summary")
+    assert only_problem(sources_dir) == (
+        f"{sources_dir / 'records.csv'}:1: title: required column is missing from the header row"
+    )
+
+
+def test_duplicate_id_names_the_second_row(sources_dir):
+    edit(sources_dir / "people.csv", "shtykov,Shtykov,,\n", "shtykov,Shtykov,,\nkim-il-sung,Kim,,\n")
+    problem = only_problem(sources_dir)
+    assert problem.startswith(f"{sources_dir / 'people.csv'}:4: id: 'kim-il-sung' is used")
+
+
+def test_empty_id(sources_dir):
+    edit(sources_dir / "records.csv", "1955-main-issues,1955", ",1955")
+    assert f"{sources_dir / 'records.csv'}:6: id: is empty" in problems(sources_dir)
+
+
+def test_empty_title(sources_dir):
+    edit(sources_dir / "records.csv",
+         "1955,The Main Issues for the Conversation with the Korean Comrades,", "1955,   ,")
+    assert only_problem(sources_dir) == f"{sources_dir / 'records.csv'}:6: title: is empty"
+
+
+@pytest.mark.parametrize("date", ["1956-02-30", "56-09-01", "1956/09/01", "1956-13"])
+def test_date_that_is_not_a_calendar_date(sources_dir, date):
+    edit(sources_dir / "records.csv", "1955-main-issues,1955,", f"1955-main-issues,{date},")
+    problem = only_problem(sources_dir)
+    assert problem.startswith(f"{sources_dir / 'records.csv'}:6: date: '{date}'")
+
+
+def test_unknown_person(sources_dir):
+    edit(sources_dir / "document_people.csv", "1956-09-17-mikoyan,mikoyan,author",
+         "1956-09-17-mikoyan,mikoyn,author")
+    assert only_problem(sources_dir) == (
+        f"{sources_dir / 'document_people.csv'}:32: person_id: 'mikoyn' is not an id in people.csv"
+    )
+
+
+def test_unknown_organisation(sources_dir):
+    edit(sources_dir / "document_organisations.csv", "1956-09-17-mikoyan,cpsu-cc,",
+         "1956-09-17-mikoyan,cpsu,")
+    problem = only_problem(sources_dir)
+    assert problem == (f"{sources_dir / 'document_organisations.csv'}:17: organisation_id: "
+                       "'cpsu' is not an id in organisations.csv")
+
+
+def test_unknown_document(sources_dir):
+    edit(sources_dir / "document_people.csv", "1956-09-17-mikoyan,mikoyan,author",
+         "1956-09-18-mikoyan,mikoyan,author")
+    assert "document_id: '1956-09-18-mikoyan' is not an id in records.csv" in only_problem(
+        sources_dir)
+
+
+def test_unknown_role(sources_dir):
+    edit(sources_dir / "document_people.csv", "1956-09-17-mikoyan,mikoyan,author",
+         "1956-09-17-mikoyan,mikoyan,writer")
+    assert only_problem(sources_dir) == (
+        f"{sources_dir / 'document_people.csv'}:32: role: 'writer' is not a role; "
+        "use one of: author, recipient, mentioned"
+    )
+
+
+def test_unknown_type(sources_dir):
+    edit(sources_dir / "records.csv", "Korean Comrades,memorandum,", "Korean Comrades,memo,")
+    assert only_problem(sources_dir) == (
+        f"{sources_dir / 'records.csv'}:6: type: 'memo' is not an id in document_types.csv"
+    )
+
+
+def test_every_problem_is_reported_in_one_run(sources_dir):
+    edit(sources_dir / "records.csv", "1955-main-issues,1955,", "1955-main-issues,1955-13,")
+    edit(sources_dir / "people.csv", "shtykov,Shtykov", "shtykov,")
+    edit(sources_dir / "document_people.csv", "mikoyan,author", "mikoyan,writer")
+    found = problems(sources_dir)
+    assert [problem.split(": ")[0:2] for problem in found] == [
+        [f"{sources_dir / 'document_people.csv'}:32", "role"],
+        [f"{sources_dir / 'people.csv'}:3", "name"],
+        [f"{sources_dir / 'records.csv'}:6", "date"],
+    ]
+
+
+def test_line_numbers_count_multi_line_cells(sources_dir):
+    edit(sources_dir / "records.csv", "Soviet officers describe", "Soviet officers\ndescribe")
+    edit(sources_dir / "records.csv", "1946-01-11,Untitled", "1946-01-32,Untitled")
+    assert only_problem(sources_dir).startswith(f"{sources_dir / 'records.csv'}:4: date:")
+
+
+def test_missing_sources_directory(tmp_path):
+    assert only_problem(tmp_path / "nowhere") == (
+        f"{tmp_path / 'nowhere'}:1: --sources: is not a directory"
+    )
