@@ -1,0 +1,213 @@
+"""The site, through Datasette's own test client, on the real sources built into archive.db."""
+
+import csv
+import io
+import html
+
+import pytest
+from datasette.utils import module_from_path
+
+from kwp_archive import site
+
+
+async def get(ds, path, status=200):
+    response = await ds.client.get(path)
+    assert response.status_code == status, (path, response.text[:500])
+    return response
+
+
+async def rows_of(ds, path):
+    separator = "&" if "?" in path else "?"
+    return (await get(ds, f"{path}{separator}_shape=array")).json()
+
+
+async def test_home_page_describes_the_collection(ds):
+    page = (await get(ds, "/")).text
+    assert "Korean Workers&#39; Party Documents, 1945–1956" in page
+    assert "Wilson Center Digital Archive" in page
+    assert 'href="/archive/search"' in page
+
+
+TABLES = ["documents", "people", "organisations", "document_types", "document_people",
+          "document_organisations"]
+
+
+@pytest.mark.parametrize("table", TABLES)
+async def test_every_table_page(ds, table):
+    page = (await get(ds, f"/archive/{table}")).text
+    assert "rows-and-columns" in page
+    data = (await get(ds, f"/archive/{table}.json?_size=max")).json()
+    count = {"documents": 20, "people": 22, "organisations": 10, "document_types": 11,
+             "document_people": 39, "document_organisations": 25}[table]
+    assert len(data["rows"]) == count
+
+
+async def test_documents_are_in_chronological_order_by_default(ds):
+    dates = [row["date"] for row in await rows_of(ds, "/archive/documents.json?_size=max")]
+    assert dates == sorted(dates)
+    assert dates[0] == "1945" and dates[-1] == "1956-09-23"
+
+
+async def test_documents_facets(ds):
+    data = (await get(ds, "/archive/documents.json")).json()
+    facets = data["facet_results"]
+    assert set(facets) >= {"type", "year", "date_precision"}
+    years = {item["value"]: item["count"] for item in facets["year"]["results"]}
+    assert years == {1945: 1, 1946: 3, 1955: 4, 1956: 12}
+    telegrams = {item["value"]: item["count"] for item in facets["type"]["results"]}["telegram"]
+    assert telegrams == 6
+
+
+async def test_role_facet_and_filter(ds):
+    data = (await get(ds, "/archive/document_people.json?person_id=mikoyan")).json()
+    roles = {item["value"]: item["count"] for item in data["facet_results"]["role"]["results"]}
+    assert roles == {"author": 3, "recipient": 3, "mentioned": 1}
+
+
+async def test_facets_render_on_the_page(ds):
+    page = (await get(ds, "/archive/documents")).text
+    assert 'data-column="date_precision"' in page
+    assert "telegram" in page.lower()
+
+
+async def test_document_row_page_links_its_parties_by_role(ds):
+    page = (await get(ds, "/archive/documents/1946-11-22-shtykov-report")).text
+    section = page[page.index('class="row-links"'):]
+    assert '<h2>Authors</h2>' in section
+    assert '<a href="/archive/people/shtykov">Shtykov</a>' in section
+    assert section.index("Authors") < section.index("shtykov") < section.index("Recipients")
+    assert section.index("Recipients") < section.index("romanenko") < section.index("Mentioned")
+    assert '<a href="/archive/organisations/wpsk">' in section
+
+
+async def test_person_row_page_leads_to_their_documents(ds):
+    page = (await get(ds, "/archive/people/mikoyan")).text
+    section = page[page.index('class="row-links"'):]
+    assert section.count('href="/archive/documents/') == 7
+    authored = section[section.index("Author of"):section.index("Recipient of")]
+    assert authored.count("Telegram from A. Mikoyan to the CPSU Central Committee") == 3
+
+
+async def test_organisation_row_page_leads_to_its_documents(ds):
+    page = (await get(ds, "/archive/organisations/cpsu-cc")).text
+    assert page.count('href="/archive/documents/1956-09-') == 3
+
+
+async def test_row_without_links_says_so(ds):
+    page = (await get(ds, "/archive/documents/1946-01-11-memorandum")).text
+    assert "No people or organisations are linked to this row yet." in page
+
+
+async def test_search_query_ranks_and_highlights(ds):
+    results = await rows_of(ds, "/archive/search.json?q=telegrams")
+    assert len(results) == 6
+    assert set(results[0]) == {"id", "date", "title", "snippet"}
+    assert all("<mark>Telegram</mark>" in row["snippet"] for row in results)
+    page = (await get(ds, "/archive/search?q=telegrams")).text
+    assert "<mark>Telegram</mark>" in page
+
+
+async def test_search_snippet_escapes_everything_but_the_highlight(ds):
+    search_snippets = module_from_path(str(site.PLUGINS / "search_snippets.py"), "snippets")
+    rendered = search_snippets.render_cell('<mark>x</mark> <script>alert(1)</script>', "snippet")
+    assert str(rendered) == "<mark>x</mark> &lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+@pytest.mark.parametrize("title", [
+    "Soviet Report on Communists in Korea, 1945",
+    "Telegram from V. Ivanov to A.I. Mikoyan",
+    "Resolution of the Plenum of the Korean Workers' Party",
+])
+async def test_search_finds_a_document_by_any_long_word_of_its_title(ds, title):
+    for word in title.replace(",", " ").split():
+        if len(word) >= 6:
+            found = await rows_of(ds, f"/archive/search.json?q={word}")
+            assert title in [row["title"] for row in found], word
+
+
+@pytest.mark.parametrize("path", ["/archive/search", "/archive/search?q=", "/archive/search?q=%22",
+                                  "/archive/person", "/archive/person?name=+"])
+async def test_empty_parameters_give_an_empty_result(ds, path):
+    page = (await get(ds, path)).text
+    assert "0 results" in page
+    data = (await get(ds, path.replace("?", ".json?") if "?" in path else path + ".json")).json()
+    assert data["ok"] is True and data["rows"] == []
+
+
+async def test_person_query_lists_documents_with_roles_in_order(ds):
+    rows = await rows_of(ds, "/archive/person.json?name=Mikoyan")
+    assert [row["role"] for row in rows] == [
+        "recipient", "recipient", "recipient", "author", "mentioned", "author", "author"
+    ]
+    dates = [row["date"] for row in rows]
+    assert dates == sorted(dates)
+    assert {row["person"] for row in rows} == {"Anastas Mikoyan"}
+
+
+async def test_correspondence_pairs_authors_and_recipients(ds):
+    rows = await rows_of(ds, "/archive/correspondence.json")
+    pairs = {(row["author"], row["recipient"]): row["documents"] for row in rows}
+    assert pairs[("Anastas Mikoyan", "CPSU Central Committee")] == 3
+    assert pairs[("Shtykov", "Romanenko")] == 1
+    assert pairs[("V. Ivanov", "Anastas Mikoyan")] == 2
+    assert rows[0]["documents"] == 3
+
+
+async def test_by_year_and_by_type(ds):
+    assert await rows_of(ds, "/archive/by_year.json") == [
+        {"year": 1945, "documents": 1}, {"year": 1946, "documents": 3},
+        {"year": 1955, "documents": 4}, {"year": 1956, "documents": 12},
+    ]
+    by_type = await rows_of(ds, "/archive/by_type.json")
+    assert by_type[0] == {"type": "Telegram", "documents": 6}
+    assert sum(row["documents"] for row in by_type) == 20
+
+
+@pytest.mark.parametrize("query, x_column", [
+    ("by_year", "year"), ("by_type", "type"), ("correspondence", "recipient"),
+])
+async def test_aggregating_queries_link_to_their_chart(ds, query, x_column):
+    database_page = (await get(ds, "/archive")).text
+    link = f'href="/archive/{query}#g.mark=bar&amp;g.x_column={x_column}&amp;'
+    assert link in database_page
+    query_page = (await get(ds, f"/archive/{query}")).text
+    assert link in query_page
+    # datasette-vega draws from the page's json link and its table.
+    assert 'class="export-links"' in query_page and "rows-and-columns" in query_page
+    assert "/-/static-plugins/datasette_vega/" in query_page
+
+
+async def test_json_and_csv_of_a_table_and_a_query(ds):
+    table_csv = (await get(ds, "/archive/documents.csv")).text
+    header, *lines = list(csv.reader(io.StringIO(table_csv)))
+    assert header[:3] == ["id", "date", "date_start"]
+    assert len(lines) == 20
+    query_csv = (await get(ds, "/archive/by_year.csv")).text
+    assert query_csv.splitlines() == ["year,documents", "1945,1", "1946,3", "1955,4", "1956,12"]
+    query_json = (await get(ds, "/archive/person.json?name=Romanenko")).json()
+    assert query_json["rows"][0][1] == "1946-11-22-shtykov-report"
+
+
+async def test_csv_streams_every_row(ds):
+    response = await get(ds, "/archive/document_people.csv?_stream=on&_size=5")
+    assert len(list(csv.DictReader(io.StringIO(response.text)))) == 39
+
+
+async def test_table_search_uses_the_full_text_index_with_stemming(ds):
+    rows = await rows_of(ds, "/archive/documents.json?_search=telegrams")
+    assert len(rows) == 6
+    people = await rows_of(ds, "/archive/people.json?_search=Mikoyan")
+    assert [person["id"] for person in people] == ["mikoyan"]
+
+
+async def test_ad_hoc_sql_is_on(ds):
+    data = (await get(ds, "/archive.json?sql=select+count(*)+as+n+from+documents")).json()
+    assert data["rows"] == [[20]]
+
+
+async def test_settings_are_those_of_make_run(ds):
+    settings = (await get(ds, "/-/settings.json")).json()
+    assert settings["suggest_facets"] is False
+    assert settings["sql_time_limit_ms"] == 1000
+    page = (await get(ds, "/archive/people")).text
+    assert "Suggested facets" not in page
