@@ -1,6 +1,13 @@
 """Fixtures: real builds of real source sets, and Datasette configured as `make run` serves it."""
 
+import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -48,3 +55,76 @@ def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(archive_db):
+    """`make run`'s own command serving the built database on a free loopback port."""
+    inspect_file = archive_db.with_name("inspect-data.json")
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(archive_db),
+                    "--inspect-file", str(inspect_file)], check=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kwp_archive.site", "--database", str(archive_db),
+         "--inspect-file", str(inspect_file), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(process.stdout.read().decode())
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start within 10 s")
+        yield base, json.loads(inspect_file.read_text())
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; CI installs it, elsewhere its absence skips."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            # This machine has no network but loopback: keep Chromium from reaching out.
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page that records page errors and leaves a screenshot as a test artefact."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    page.close()

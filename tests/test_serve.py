@@ -1,50 +1,7 @@
 """`make run`'s command, as a real server on loopback: immutable, with the inspect file."""
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-
-import pytest
-
-from conftest import ROOT
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(archive_db):
-    inspect_file = archive_db.with_name("inspect-data.json")
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(archive_db),
-                    "--inspect-file", str(inspect_file)], check=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kwp_archive.site", "--database", str(archive_db),
-         "--inspect-file", str(inspect_file), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(process.stdout.read().decode())
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start within 10 s")
-        yield base, json.loads(inspect_file.read_text())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch_json(url):
