@@ -97,7 +97,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running while it is open, which
+# pytest-asyncio's tests elsewhere must not meet.
+@pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright; CI installs it, elsewhere its absence skips."""
     if not CHROMIUM.exists():
