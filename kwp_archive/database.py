@@ -8,6 +8,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from . import names
+from .search import NAME_KEYS
 from .sources import ROLES, Sources
 
 _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
@@ -37,12 +39,16 @@ CREATE TABLE people (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     aliases TEXT NOT NULL,
-    position TEXT NOT NULL
+    position TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0,
+    roles TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE organisations (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
-    aliases TEXT NOT NULL
+    aliases TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0,
+    roles TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE document_people (
     document_id TEXT NOT NULL REFERENCES documents(id),
@@ -71,11 +77,38 @@ CREATE INDEX document_organisations_organisation
 CREATE INDEX document_organisations_role ON document_organisations(role);
 """
 
+_ROLE_ORDER = "CASE role " + " ".join(
+    f"WHEN '{role}' THEN {number}" for number, role in enumerate(ROLES)
+) + " END"
+
+# How many documents each person and organisation appears in, and in which roles (a JSON
+# array, in the order author, recipient, mentioned), for their table pages and facets.
+_SUMMARY = """
+UPDATE {parties} SET
+    document_count = (
+        SELECT count(DISTINCT document_id) FROM {links} WHERE {party} = {parties}.id
+    ),
+    roles = (
+        SELECT json_group_array(role) FROM (
+            SELECT DISTINCT role FROM {links} WHERE {party} = {parties}.id
+            ORDER BY {role_order}
+        )
+    );
+"""
+SUMMARIES = _SUMMARY.format(
+    parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
+) + _SUMMARY.format(
+    parties="organisations", links="document_organisations", party="organisation_id",
+    role_order=_ROLE_ORDER,
+)
+
+# name_keys() is the Python function names.keys, registered on the connection: the folded
+# spellings of the names, searched by kwp_archive.search.fts_query.
 FULL_TEXT = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(
-    title, summary, people, organisations, tokenize = '{TOKENIZE}'
+    title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
-INSERT INTO documents_fts (rowid, title, summary, people, organisations)
+INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
 SELECT
     documents.rowid,
     documents.title,
@@ -90,13 +123,19 @@ SELECT
         FROM document_organisations
         JOIN organisations ON organisations.id = document_organisations.organisation_id
         WHERE document_organisations.document_id = documents.id ORDER BY 1
+    )),
+    (SELECT name_keys(group_concat(name || ';' || aliases, ';')) FROM (
+        SELECT people.name, people.aliases FROM document_people
+        JOIN people ON people.id = document_people.person_id
+        WHERE document_people.document_id = documents.id
     ))
 FROM documents;
 
 CREATE VIRTUAL TABLE people_fts USING fts5(
-    name, aliases, content = 'people', tokenize = '{TOKENIZE}'
+    name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
-INSERT INTO people_fts (people_fts) VALUES ('rebuild');
+INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS})
+SELECT rowid, name, aliases, name_keys(name || ';' || aliases) FROM people;
 """
 
 
@@ -120,6 +159,9 @@ def write(sources: Sources, output) -> None:
 
 def _load(sources: Sources, path) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
+    connection.create_function(
+        "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True
+    )
     try:
         # The file is private until it is renamed into place, so a crash needs no journal.
         connection.execute("PRAGMA journal_mode = OFF")
@@ -134,7 +176,7 @@ def _load(sources: Sources, path) -> None:
         add_links(connection, "document_organisations", "organisation_id",
                   sources.document_organisations)
         connection.execute("COMMIT")
-        connection.executescript(INDEXES + FULL_TEXT + "ANALYZE;")
+        connection.executescript(INDEXES + SUMMARIES + FULL_TEXT + "ANALYZE;")
     finally:
         connection.close()
 

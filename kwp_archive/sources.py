@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import dates
+from . import dates, names
 
 ROLES = ("author", "recipient", "mentioned")
 ALIAS_SEPARATOR = ";"
@@ -63,6 +63,7 @@ class Person:
     name: str
     aliases: tuple
     position: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,7 @@ def read_people(reader):
         ok &= _text(reader, line, "position", row.get("position", ""))
         aliases = _aliases(reader, line, row.get("aliases", ""))
         if ok:
-            yield Person(row["id"], row["name"], aliases, row.get("position", ""))
+            yield Person(row["id"], row["name"], aliases, row.get("position", ""), line)
 
 
 def read_organisations(reader):
@@ -370,7 +371,24 @@ def read_sources(directory) -> Sources:
                                 f"{document.type!r} is not an id in {types.path.name}")
     if problems:
         raise SourceError(sorted(problems, key=_file_order))
+    warnings += likely_duplicates(people, sources.people)
     return sources
+
+
+def likely_duplicates(reader, people):
+    """Warnings for people whose names fold to the same key: one person entered twice?"""
+    first_with_key = {}
+    warnings = []
+    for person in people:
+        key = names.fold(person.name)
+        earlier = first_with_key.setdefault(key, person)
+        if earlier is not person:
+            warnings.append(Problem(
+                reader.name, person.line, "name",
+                f"{person.name!r} ({person.id}) may be the same person as {earlier.name!r} "
+                f"({earlier.id}, line {earlier.line}): the names fold to the same key",
+            ))
+    return warnings
 
 
 def _file_order(problem):

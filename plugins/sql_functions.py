@@ -2,9 +2,15 @@
 
 from datasette import hookimpl
 
+from kwp_archive.names import fold
 from kwp_archive.search import fts_query
 
 
-@hookimpl
+# trylast: Datasette registers its own escape_fts on every connection, and ours must win.
+@hookimpl(trylast=True)
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("fold_name", 1, fold, deterministic=True)
+    # The search box of every table with a full-text index runs escape_fts(:search): with
+    # this, it finds names under any spelling, as the canned queries do.
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)

@@ -1,0 +1,98 @@
+"""Fold the romanisations of Korean names to one comparison key.
+
+A reader types the spelling of the book on their desk: McCune–Reischauer with breves (Pak
+Hŏn-yŏng) or without (Pak Hon-yong), Revised Romanization (Pak Heon-yeong), the North's own
+usage (Ri Sang-jo), or a Western habit (Lee, Park). The rules below come from where those
+systems disagree, not from the names in our records:
+
+- case, diacritics (ŏ, ŭ) and apostrophes (the aspiration marks of ch', k', p', t', and the
+  syllable break of Han'guk) are ignored;
+- hyphens and spaces between syllables are ignored: Il-sung, Ilsung, Il Sung;
+- vowels: RR eo = MR ŏ = o, RR eu = MR ŭ = u; Western oo = u, ee = i;
+- consonants: RR g/d/b/j = MR k/t/p/ch (MR writes those voiced between vowels, and aspirated
+  with an apostrophe that is dropped); tch and jj = ch; sh = s (MR shi = RR si); r = l (one
+  Korean letter, written either way);
+- surnames: the common variants of each surname are brought to one spelling (SURNAMES).
+"""
+
+import re
+import unicodedata
+
+# Whole-word surname variants -> the spelling whose fold stands for them all.
+SURNAMES = {
+    **dict.fromkeys(["ri", "li", "yi", "i", "lee", "rhee", "rhie", "yee", "ree"], "li"),
+    **dict.fromkeys(["pak", "park", "bak", "pack", "bahk"], "pak"),
+    **dict.fromkeys(["choe", "choi", "chwe", "choy"], "choe"),
+    **dict.fromkeys(["jeong", "chung", "jung", "cheong", "chong"], "jeong"),
+    **dict.fromkeys(["seo", "suh", "so", "sur"], "seo"),
+    **dict.fromkeys(["heo", "huh", "hur", "ho"], "heo"),
+    **dict.fromkeys(["no", "noh", "roh", "ro"], "no"),
+    **dict.fromkeys(["yu", "yoo", "ryu", "rhyu", "you"], "yu"),
+    **dict.fromkeys(["im", "lim", "rim", "yim"], "im"),
+    **dict.fromkeys(["o", "oh"], "o"),
+    **dict.fromkeys(["an", "ahn"], "an"),
+    **dict.fromkeys(["yang", "ryang"], "yang"),
+    **dict.fromkeys(["yeo", "yo", "ryeo", "ryo", "yuh"], "yeo"),
+    **dict.fromkeys(["na", "ra"], "na"),
+    **dict.fromkeys(["baek", "paik", "baik", "paek"], "baek"),
+    **dict.fromkeys(["go", "ko", "koh"], "go"),
+    **dict.fromkeys(["gu", "ku", "koo"], "gu"),
+    **dict.fromkeys(["sin", "shin"], "sin"),
+}
+# Applied in order to a word already lowercased and stripped of diacritics and apostrophes.
+_RULES = [
+    ("tch", "ch"), ("jj", "ch"),
+    ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"),
+    ("sh", "s"),
+    ("j", "ch"), ("g", "k"), ("d", "t"), ("b", "p"), ("r", "l"),
+    ("chch", "ch"), ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("ll", "l"),
+]
+_APOSTROPHES = "'’‘ʼʻ`´"
+_SYLLABLE_BREAK = re.compile(r"[\s\-‐‑–]+")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def _plain(text):
+    """Lowercase, without diacritics or apostrophes."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return text.translate({ord(char): None for char in _APOSTROPHES})
+
+
+def _fold_letters(text):
+    for old, new in _RULES:
+        text = text.replace(old, new)
+    return text
+
+
+def _syllables(name):
+    """A name's syllables, each word first brought to its surname spelling if it is one."""
+    syllables = []
+    for word in _plain(name).split():
+        word = SURNAMES.get(word.strip(".,;:()"), word)
+        for syllable in _SYLLABLE_BREAK.split(word):
+            syllable = _NOT_A_LETTER.sub("", syllable)  # the dots of "A.I."
+            if syllable:
+                syllables.append(syllable)
+    return syllables
+
+
+def fold(name) -> str:
+    """The comparison key of a name: equal keys, same name under any romanisation."""
+    return _fold_letters("".join(_syllables(name)))
+
+
+def keys(names) -> list:
+    """Every key a reader's term may fold to for these names (a ";"-separated list).
+
+    A reader may type a name whole ("Kim Ilsung") or part of it ("Il-sung", "Kim"), so each
+    run of consecutive syllables is a key: Kim Il Sung gives kim, il, sunk, kimil, ilsunk and
+    kimilsunk. Sorted and without repeats, so that the build stays deterministic.
+    """
+    found = set()
+    for name in str(names or "").split(";"):
+        syllables = _syllables(name)
+        for start in range(len(syllables)):
+            for end in range(start + 1, len(syllables) + 1):
+                found.add(_fold_letters("".join(syllables[start:end])))
+    return sorted(found)

@@ -1,0 +1,109 @@
+"""Name folding: real spellings of the same name in McCune–Reischauer (with and without
+breves), Revised Romanization, North Korean usage and Western habit fold together; different
+names do not."""
+
+import pytest
+
+from kwp_archive.names import fold, keys
+
+SAME = [
+    # (one spelling, another spelling of the same name)
+    ("Pak Hŏn-yŏng", "Pak Heon-yeong"),      # MR with breves / RR
+    ("Pak Hon-yong", "Pak Heon-yeong"),      # MR typed without breves / RR
+    ("pak heonyeong", "Pak Hŏn-yŏng"),       # run together, lower case
+    ("Pak Hǒn-yǒng", "Pak Hŏn-yŏng"),        # caron typed for the breve
+    ("Kim Il-sung", "Kim Il Sung"),          # hyphenated / spaced
+    ("Kim Ilsung", "Kim Il Sung"),           # run together
+    ("Kim Il-sŏng", "Kim Il-seong"),         # MR / RR
+    ("Yun Kong-hŭm", "Yun Gong-heum"),
+    ("Yun Kong-hum", "Yun Gong-heum"),
+    ("YUN GONG-HEUM", "Yun Gong-heum"),
+    ("Yi Pil-gyu", "Li Pil-gyu"),            # South / seed
+    ("Ri P'il-gyu", "Li Pil-gyu"),           # North, with the aspiration mark
+    ("Yi P’il-gyu", "Li Pil-gyu"),           # a typographic apostrophe
+    ("Yi Sang-cho", "Ri Sang-jo"),           # MR / North Korean usage
+    ("Lee Sang-jo", "Ri Sang-jo"),
+    ("Rhee Sang-jo", "Ri Sang-jo"),
+    ("Sŏ Hwi", "Seo Hwi"),
+    ("So Hwi", "Seo Hwi"),
+    ("Suh Hwi", "Seo Hwi"),
+    ("Kim Kwan", "Kim Gwan"),
+    ("Chang Si-u", "Jang Si-u"),
+    ("Yi Sŭng-yŏp", "Ri Seung-yeop"),
+    ("Lee Seung-yeop", "Ri Seung-yeop"),
+    ("Pak Ilu", "Pak Il-u"),
+    ("Park Il-u", "Pak Il-u"),
+    ("Ch'oe Yong-gŏn", "Choe Yong-geon"),
+    ("Choi Yong-geon", "Ch'oe Yong-gŏn"),
+    ("Kim Tu-bong", "Kim Du-bong"),
+    ("Kim Tubong", "Kim Tu Bong"),
+    ("Ch'oe Ch'ang-ik", "Choe Chang-ik"),
+    ("Choe Changik", "Ch'oe Ch'ang-ik"),
+    ("Pak Ch'ang-ok", "Bak Chang-ok"),
+    ("Hŏ Ka-i", "Heo Ga-i"),
+    ("Mu Chŏng", "Mu Jeong"),
+    ("Kim Ch'aek", "Gim Chaek"),
+    ("Pak Chŏng-ae", "Bak Jeong-ae"),
+    ("Yi Sŭng-man", "I Seung-man"),
+    ("Han Sŏr-ya", "Han Seol-ya"),
+    ("Ri Ki-yŏng", "Yi Gi-yeong"),
+    ("Ch'oe Hyŏn", "Choe Hyeon"),
+    ("Pang Hak-se", "Bang Hak-se"),
+    ("Kim Kwang-hyŏp", "Kim Gwang-hyeop"),
+    ("Yi Chu-yŏn", "Ri Ju-yeon"),
+    ("Pak Kŭm-ch'ŏl", "Bak Geum-cheol"),
+    ("Chŏng Il-lyong", "Jeong Il-ryong"),
+    ("Chung Il-lyong", "Jeong Il-ryong"),
+    ("Ryu Kyŏng-su", "Yu Gyeong-su"),
+    ("Rim Hwa", "Im Hwa"),
+]
+
+DIFFERENT = [
+    ("Kim Il Sung", "Kim Gwan"),
+    ("Kim Il-sung", "Kim Jong-il"),
+    ("Pak Il-u", "Pak Heon-yeong"),
+    ("Ri Sang-jo", "Ri Seung-yeop"),
+    ("Pak Hŏn-yŏng", "Paek Hŏn-yŏng"),
+    ("Yun Gong-heum", "Yun Kang-hum"),
+    ("Choe Chang-ik", "Choe Yong-geon"),
+    ("Kim Tu-bong", "Kim Du-hwan"),
+    ("Ho Hong", "Hong Ho"),
+    ("Li Pil-gyu", "Li Pil-ju"),
+    ("Mikoyan", "Molotov"),
+    ("Song Ho", "Sung Ho"),  # ŏ and u stay apart: the systems agree on those
+]
+
+
+@pytest.mark.parametrize("one, other", SAME)
+def test_spellings_of_one_name_fold_together(one, other):
+    assert fold(one) == fold(other)
+
+
+@pytest.mark.parametrize("one, other", DIFFERENT)
+def test_different_names_stay_apart(one, other):
+    assert fold(one) != fold(other)
+
+
+def test_there_are_enough_real_pairs():
+    assert len(SAME) >= 40
+
+
+def test_keys_cover_every_run_of_syllables():
+    assert keys("Kim Il Sung") == sorted(
+        {fold("Kim"), fold("Il"), fold("Sung"), fold("Kim Il"), fold("Il Sung"),
+         fold("Kim Il Sung")}
+    )
+    # A reader's term is one whole word, hyphens joined: each must be among the keys.
+    for term in ("Il-sung", "Ilsung", "Kim"):
+        assert fold(term) in keys("Kim Il Sung")
+
+
+def test_keys_of_a_list_of_names_stay_within_each_name():
+    found = keys("Ho Hong; Pak Heon-yeong")
+    assert fold("Hong Pak") not in found
+    assert fold("Hon-yong") in found and fold("Ho Hong") in found
+
+
+def test_fold_ignores_punctuation_and_initials():
+    assert fold("A.I. Mikoyan") == fold("AI Mikoyan")
+    assert fold("") == ""

@@ -1,0 +1,116 @@
+"""Finding people and documents under any spelling of a name, through the site."""
+
+import subprocess
+import sys
+
+import pytest
+
+from kwp_archive import database
+from kwp_archive.sources import read_sources
+
+from conftest import ROOT, edit, make_datasette
+from test_site import rows_of
+
+PAK_HEON_YEONG = {"1946-11-22-shtykov-report", "1955-12-02-pak-il-u-decision"}
+KIM_IL_SUNG = {"1945-soviet-report", "1946-08-29-kim-il-sung-speech",
+               "1956-08-30-yun-gong-heum-statement", "1956-09-19-soviet-chinese-meeting",
+               "1956-09-21-mikoyan", "1956-09-23-plenum-resolution"}
+LETTER_TO_CCP = {"1956-09-05-letter-to-ccp"}
+
+
+async def found(ds, query, **params):
+    return {row["id"] for row in await rows_of(ds, f"/archive/{query}.json?_size=max&" + "&".join(
+        f"{name}={value}" for name, value in params.items()))}
+
+
+@pytest.mark.parametrize("spelling, documents", [
+    ("Pak Hon-yong", PAK_HEON_YEONG),
+    ("Pak Hŏn-yŏng", PAK_HEON_YEONG),
+    ("pak heonyeong", PAK_HEON_YEONG),
+    ("Kim Il-sung", KIM_IL_SUNG),
+    ("Kim Ilsung", KIM_IL_SUNG),
+    ("Yi Pil-gyu", LETTER_TO_CCP),
+    ("Yun Kong-hŭm", LETTER_TO_CCP | {"1956-08-30-yun-gong-heum-statement"}),
+])
+async def test_search_finds_a_name_under_spellings_the_sources_never_use(ds, spelling, documents):
+    source_text = "".join(path.read_text() for path in (ROOT / "sources").glob("*.csv"))
+    assert spelling not in source_text
+    assert await found(ds, "search", q=spelling) == documents
+
+
+async def test_kim_il_sung_does_not_return_every_kim(ds):
+    results = await found(ds, "search", q="Kim Il Sung")
+    assert results == KIM_IL_SUNG
+    assert "1956-09-05-letter-to-ccp" not in results  # Kim Gwan's letter
+
+
+async def test_kim_kwan_finds_kim_gwan_and_not_kim_il_sungs_speech(ds):
+    assert await found(ds, "search", q="Kim Kwan") == LETTER_TO_CCP
+
+
+async def test_ordinary_words_keep_stemming(ds):
+    assert len(await found(ds, "search", q="telegrams")) == 6
+    assert await found(ds, "search", q="rehabilitates") == await found(
+        ds, "search", q="rehabilitate")
+
+
+@pytest.mark.parametrize("spelling, person", [
+    ("Pak Hon-yong", "Pak Heon-yeong"),
+    ("Kim Ilsung", "Kim Il Sung"),
+    ("Yi Pil-gyu", "Li Pil-gyu"),
+    ("Lee Sang-jo", "Ri Sang-jo"),
+    ("Mikoyan", "Anastas Mikoyan"),
+])
+async def test_person_query_folds_the_name(ds, spelling, person):
+    rows = await rows_of(ds, f"/archive/person.json?name={spelling}")
+    assert rows and {row["person"] for row in rows} == {person}
+
+
+async def test_person_query_for_kim_il_sung_does_not_list_kim_gwan(ds):
+    rows = await rows_of(ds, "/archive/person.json?name=Kim Il Sung")
+    assert {row["person"] for row in rows} == {"Kim Il Sung"}
+    assert len(rows) == 6
+
+
+async def test_people_table_search_folds_too(ds):
+    rows = await rows_of(ds, "/archive/people.json?_search=Pak+Hon-yong")
+    assert [row["id"] for row in rows] == ["pak-heon-yeong"]
+    rows = await rows_of(ds, "/archive/people.json?_search=Lee")
+    assert {row["id"] for row in rows} == {"ri-sang-jo", "ri-seung-yeop", "li-pil-gyu"}
+
+
+async def test_people_table_shows_counts_roles_and_links(ds):
+    [mikoyan] = await rows_of(ds, "/archive/people.json?id=mikoyan")
+    assert mikoyan["document_count"] == 7
+    assert mikoyan["roles"] == '["author","recipient","mentioned"]'
+    data = (await ds.client.get("/archive/people.json?_facet_array=roles")).json()
+    roles = {item["value"]: item["count"] for item in data["facet_results"]["roles"]["results"]}
+    assert roles == {"author": 11, "recipient": 5, "mentioned": 10}
+    page = (await ds.client.get("/archive/people?id=mikoyan")).text
+    assert '<a href="/archive/person?name=Anastas+Mikoyan">7</a>' in page
+    rows = await rows_of(ds, "/archive/person.json?name=Anastas+Mikoyan")
+    assert len(rows) == 7
+
+
+async def test_aliases_find_spellings_no_rule_reaches(tmp_path, sources_dir):
+    # A Russian transliteration (Пак Хен Ен) that no romanisation rule produces.
+    edit(sources_dir / "people.csv", "pak-heon-yeong,Pak Heon-yeong,,",
+         "pak-heon-yeong,Pak Heon-yeong,Pak Khen En,")
+    path = tmp_path / "archive.db"
+    database.write(read_sources(sources_dir), path)
+    ds = make_datasette(path)
+    assert await found(ds, "search", q="Khen En") == PAK_HEON_YEONG
+    rows = await rows_of(ds, "/archive/person.json?name=Pak+Khen+En")
+    assert {row["person"] for row in rows} == {"Pak Heon-yeong"}
+
+
+def test_check_warns_of_names_that_fold_together(sources_dir):
+    edit(sources_dir / "people.csv", "mao-zedong,Mao Zedong,,",
+         "mao-zedong,Mao Zedong,,\nkim-ilsung,Kim Il-sung,,")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--check", "--sources", str(sources_dir)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (f"warning: {sources_dir / 'people.csv'}:24: name: 'Kim Il-sung' (kim-ilsung) may be "
+            "the same person as 'Kim Il Sung' (kim-il-sung, line 2)") in result.stderr
