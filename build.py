@@ -3,12 +3,13 @@
     python build.py                      # sources/ -> archive.db
     python build.py --check              # validate only, write nothing
     python build.py --sources DIR --output FILE
+    python build.py --package DIR        # also write a Frictionless data package into DIR
 """
 
 import argparse
 import sys
 
-from kwp_archive import database
+from kwp_archive import database, package, site
 from kwp_archive.sources import SourceError, read_sources
 
 
@@ -17,6 +18,8 @@ def main(argv=None):
     parser.add_argument("--sources", default="sources", help="folder of CSV files (sources)")
     parser.add_argument("--output", default="archive.db", help="database to write (archive.db)")
     parser.add_argument("--check", action="store_true", help="validate only; write nothing")
+    parser.add_argument("--package", metavar="DIR",
+                        help="also write the tables as a Frictionless data package into DIR")
     args = parser.parse_args(argv)
 
     try:
@@ -34,11 +37,15 @@ def main(argv=None):
         return 0
     try:
         database.write(sources, args.output)
+        print(f"{args.output}: {len(sources.documents)} documents, {len(sources.people)} "
+              f"people, {len(sources.organisations)} organisations.")
+        if args.package:
+            written = package.write(args.output, args.package, site.METADATA)
+            print(f"{written}: a data package of {len(package.TABLES)} tables.")
     except OSError as error:
-        print(f"error: {args.output}: cannot write: {error.strerror}", file=sys.stderr)
+        print(f"error: {error.filename or args.output}: cannot write: {error.strerror}",
+              file=sys.stderr)
         return 1
-    print(f"{args.output}: {len(sources.documents)} documents, {len(sources.people)} people, "
-          f"{len(sources.organisations)} organisations.")
     return 0
 
 

@@ -2,17 +2,21 @@
 
 from .sources import ROLES
 
-# For a document's page: each person and organisation tied to it, with the table to link to.
+# For a document's page: each person and organisation tied to it, with the table to link to;
+# people first, then organisations, each in the editors' order (the order of a letter's
+# signatures, say).
 DOCUMENT_PARTIES = """
-select 'people' as link_table, people.id, people.name as label, document_people.role
+select 'people' as link_table, people.id, people.name as label, document_people.role,
+    document_people.rowid as place
 from document_people join people on people.id = document_people.person_id
 where document_people.document_id = :id
 union all
-select 'organisations', organisations.id, organisations.name, document_organisations.role
+select 'organisations', organisations.id, organisations.name, document_organisations.role,
+    document_organisations.rowid
 from document_organisations
 join organisations on organisations.id = document_organisations.organisation_id
 where document_organisations.document_id = :id
-order by label
+order by link_table desc, place
 """
 
 # For a person's or an organisation's page: their documents in chronological order.

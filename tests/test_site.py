@@ -208,3 +208,13 @@ async def test_settings_are_those_of_make_run(ds):
     assert settings["sql_time_limit_ms"] == 1000
     page = (await get(ds, "/archive/people")).text
     assert "Suggested facets" not in page
+
+
+@pytest.mark.parametrize("table", TABLES)
+async def test_full_download_of_every_table_streams_every_row(ds, archive_db, table):
+    import sqlite3
+
+    with sqlite3.connect(archive_db) as connection:
+        [(count,)] = connection.execute(f"select count(*) from [{table}]").fetchall()
+    response = await get(ds, f"/archive/{table}.csv?_stream=on&_size=max")
+    assert len(list(csv.DictReader(io.StringIO(response.text)))) == count

@@ -1,0 +1,173 @@
+"""Citations of documents: RIS, BibTeX, CSL-JSON and a Chicago-style note.
+
+Each document is cited as a manuscript held by the archive, with its people and organisations
+as authors and recipients, and its date at the precision it was given.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+
+from . import dates
+
+ARCHIVE = "Wilson Center Digital Archive, History and Public Policy Program"
+
+# One row per document asked for, with its authors and recipients (people, then
+# organisations, each in the editors' order) as JSON arrays. :ids is a JSON array of ids.
+CITABLE_DOCUMENTS = """
+with parties as (
+    select document_id, role, people.name, 0 as kind, document_people.rowid as place
+    from document_people join people on people.id = document_people.person_id
+    union all
+    select document_id, role, organisations.name, 1, document_organisations.rowid
+    from document_organisations
+    join organisations on organisations.id = document_organisations.organisation_id
+)
+select
+    documents.id, documents.title, documents.date, documents.summary,
+    document_types.name as type,
+    (select json_group_array(name) from (
+        select name from parties where document_id = documents.id and role = 'author'
+        order by kind, place)) as authors,
+    (select json_group_array(name) from (
+        select name from parties where document_id = documents.id and role = 'recipient'
+        order by kind, place)) as recipients
+from documents
+join document_types on document_types.id = documents.type
+where documents.id in (select value from json_each(:ids))
+"""
+
+
+@dataclass(frozen=True)
+class Citable:
+    id: str
+    title: str
+    date: str
+    summary: str
+    type: str
+    authors: tuple
+    recipients: tuple
+
+    @classmethod
+    def from_row(cls, row):
+        return cls(
+            row["id"], row["title"], row["date"], row["summary"], row["type"],
+            tuple(json.loads(row["authors"])), tuple(json.loads(row["recipients"])),
+        )
+
+    @property
+    def date_parts(self):
+        """[1945], [1955, 3] or [1946, 1, 11]: the date at the precision it was given."""
+        return [int(part) for part in self.date.split("-")]
+
+
+def in_order(rows, ids):
+    """Citables for `ids`, in that order, each once."""
+    by_id = {row["id"]: Citable.from_row(row) for row in rows}
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+
+def chicago(title, date) -> str:
+    """A recommended citation, Chicago notes style, for an archival document."""
+    return f"“{title},” {dates.human(date)}, {ARCHIVE}."
+
+
+# RIS --------------------------------------------------------------------------------------
+
+def _ris_value(text):
+    # A RIS field is one line: a line break would start a new, malformed tag.
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+def ris(citables) -> str:
+    lines = []
+    for citable in citables:
+        fields = [("TY", "MANSCPT"), ("ID", citable.id), ("TI", citable.title)]
+        fields += [("AU", name) for name in citable.authors]
+        fields += [("A2", name) for name in citable.recipients]
+        parts = citable.date_parts
+        fields.append(("PY", f"{parts[0]:04d}"))
+        fields.append(("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))))
+        fields.append(("M3", citable.type))
+        if citable.summary:
+            fields.append(("AB", citable.summary))
+        fields.append(("DB", ARCHIVE))
+        lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields]
+        lines += ["ER  - ", ""]
+    return "\r\n".join(lines)
+
+
+# BibTeX -----------------------------------------------------------------------------------
+
+_BIBTEX_ESCAPES = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+    "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+}
+_BIBTEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _BIBTEX_ESCAPES))
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _bibtex_text(text):
+    """Escaped for TeX; UTF-8 (accents, Hangul) is left as it is, as biber and bibtexparser
+    read it."""
+    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()],
+                               " ".join(text.split()))
+
+
+def _bibtex_names(names):
+    # Each name in its own braces: we do not know which part of "Kim Il Sung" or "Anastas
+    # Mikoyan" is the family name, and an organisation has none.
+    return " and ".join("{" + _bibtex_text(name) + "}" for name in names)
+
+
+def bibtex(citables) -> str:
+    entries = []
+    for citable in citables:
+        parts = citable.date_parts
+        # The title in double braces, so that styles do not lowercase its proper names.
+        fields = [("title", "{" + _bibtex_text(citable.title) + "}")]
+        if citable.authors:
+            fields.append(("author", _bibtex_names(citable.authors)))
+        if citable.recipients:
+            fields.append(("recipient", _bibtex_names(citable.recipients)))
+        fields.append(("date", citable.date))
+        fields.append(("year", str(parts[0])))
+        if len(parts) > 1:
+            fields.append(("month", _MONTHS[parts[1] - 1]))
+        fields.append(("type", _bibtex_text(citable.type)))
+        if citable.summary:
+            fields.append(("abstract", _bibtex_text(citable.summary)))
+        note = ARCHIVE
+        if citable.recipients:
+            note = f"Addressed to {', '.join(citable.recipients)}. {ARCHIVE}"
+        fields.append(("note", _bibtex_text(note)))
+        body = ",\n".join(
+            f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+            for name, value in fields
+        )
+        # The document id is the key: unique in the database, so unique in any file.
+        entries.append(f"@unpublished{{{citable.id},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+# CSL-JSON ---------------------------------------------------------------------------------
+
+def csl_json(citables) -> list:
+    items = []
+    for citable in citables:
+        item = {
+            "id": citable.id,
+            "type": "manuscript",
+            "title": citable.title,
+            "genre": citable.type,
+            "issued": {"date-parts": [citable.date_parts]},
+            "archive": ARCHIVE,
+        }
+        if citable.authors:
+            item["author"] = [{"literal": name} for name in citable.authors]
+        if citable.recipients:
+            item["recipient"] = [{"literal": name} for name in citable.recipients]
+        if citable.summary:
+            item["abstract"] = citable.summary
+        items.append(item)
+    return items

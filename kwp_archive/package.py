@@ -1,0 +1,84 @@
+"""Write the database as a Frictionless data package: one CSV per table and datapackage.json,
+with each table's schema (types, keys, descriptions from metadata.yml), licence and sources."""
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import yaml
+
+TABLES = ("documents", "people", "organisations", "document_types", "document_people",
+          "document_organisations")
+_TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
+# Text columns that the sources may leave empty; every other column always has a value.
+_MAY_BE_EMPTY = {"summary", "aliases", "position", "description"}
+
+
+def write(database, directory, metadata_path) -> Path:
+    metadata = yaml.safe_load(Path(metadata_path).read_text(encoding="utf-8"))
+    described = metadata["databases"]["archive"]["tables"]
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    try:
+        resources = [
+            _write_table(connection, table, described.get(table, {}), directory)
+            for table in TABLES
+        ]
+    finally:
+        connection.close()
+    package = {
+        "name": "kwp-archive",
+        "title": metadata["title"],
+        "description": " ".join(metadata["databases"]["archive"]["description"].split()),
+        "licenses": [{"name": "CC-BY-4.0", "title": metadata["license"],
+                      "path": metadata["license_url"]}],
+        "sources": [{"title": metadata["source"], "path": metadata["source_url"]}],
+        "resources": resources,
+    }
+    path = directory / "datapackage.json"
+    path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_table(connection, table, described, directory):
+    columns = connection.execute(f"pragma table_info([{table}])").fetchall()
+    names = [column["name"] for column in columns]
+    primary_key = [column["name"] for column in sorted(columns, key=lambda c: c["pk"])
+                   if column["pk"]]
+    with open(directory / f"{table}.csv", "w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(names)
+        writer.writerows(connection.execute(
+            f"select {', '.join(names)} from [{table}] order by {', '.join(primary_key)}"
+        ))
+    schema = {
+        "fields": [
+            {
+                "name": column["name"],
+                "type": _TYPES[column["type"]],
+                "description": described.get("columns", {}).get(column["name"], ""),
+                "constraints": {"required": column["name"] not in _MAY_BE_EMPTY},
+            }
+            for column in columns
+        ],
+        "primaryKey": primary_key,
+    }
+    foreign_keys = [
+        {"fields": [key["from"]], "reference": {"resource": key["table"], "fields": [key["to"]]}}
+        for key in connection.execute(f"pragma foreign_key_list([{table}])")
+    ]
+    if foreign_keys:
+        schema["foreignKeys"] = sorted(foreign_keys, key=lambda key: key["fields"])
+    return {
+        "name": table,
+        "path": f"{table}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "description": " ".join(described.get("description", "").split()),
+        "schema": schema,
+    }

@@ -1,0 +1,84 @@
+"""Citations: .ris, .bib and .csljson beside json and CSV on every page of documents, and a
+recommended citation on each document's page and in SQL (chicago_citation)."""
+
+import json
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import Response
+
+from kwp_archive import citations
+
+FORMATS = {
+    # extension: (content type, how to write the citables)
+    "ris": ("application/x-research-info-systems", citations.ris),
+    "bib": ("application/x-bibtex", citations.bibtex),
+    "csljson": ("application/vnd.citationstyles.csl+json",
+                lambda citables: json.dumps(citations.csl_json(citables), ensure_ascii=False,
+                                            indent=2)),
+}
+
+
+def document_ids(columns, rows, table):
+    """The document ids among the rows: the documents table, or a query's document_id or id."""
+    column = "document_id" if "document_id" in columns else "id"
+    return [row[column] for row in rows if row[column] is not None]
+
+
+def can_render(columns, table, query_name):
+    if table is not None:
+        return table == "documents"
+    return "document_id" in columns or (query_name is not None and "id" in columns)
+
+
+def renderer(extension):
+    content_type, write = FORMATS[extension]
+
+    async def render(datasette, columns, rows, database, table, query_name):
+        ids = document_ids(columns, rows, table)
+        result = await datasette.get_database(database).execute(
+            citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)}
+        )
+        body = write(citations.in_order(result.rows, ids))
+        name = table or query_name or database
+        return Response(
+            body,
+            content_type=f"{content_type}; charset=utf-8",
+            headers={
+                "content-disposition": f'inline; filename="{name}.{extension}"',
+                # Never let a browser take a citation file for a page.
+                "x-content-type-options": "nosniff",
+            },
+        )
+
+    return render
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return [
+        {"extension": extension, "render": renderer(extension), "can_render": can_render}
+        for extension in FORMATS
+    ]
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("chicago_citation", 2, citations.chicago, deterministic=True)
+
+
+@hookimpl
+def extra_template_vars(view_name, request, datasette):
+    if view_name != "row" or request is None or request.url_vars.get("table") != "documents":
+        return {}
+
+    async def inner():
+        database = datasette.get_database(request.url_vars["database"])
+        result = await database.execute(
+            "select title, date from documents where id = :id",
+            {"id": tilde_decode(request.url_vars["pks"])},
+        )
+        row = result.first()
+        return {"citation": citations.chicago(row["title"], row["date"]) if row else None}
+
+    return inner

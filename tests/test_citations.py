@@ -1,0 +1,169 @@
+"""Citation files, read back by real parsers: rispy, bibtexparser, and the CSL-JSON schema."""
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+import rispy
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+from kwp_archive import citations, database
+from kwp_archive.sources import read_sources
+
+from conftest import edit, make_datasette
+
+CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text())
+ARCHIVE = "Wilson Center Digital Archive, History and Public Policy Program"
+TELEGRAM = "Telegram from A. Mikoyan to the CPSU Central Committee"
+
+
+async def download(ds, path, content_type):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"] == f"{content_type}; charset=utf-8"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    return response.text
+
+
+async def ris_entries(ds, path):
+    return rispy.loads(await download(ds, path, "application/x-research-info-systems"))
+
+
+async def bibtex_entries(ds, path):
+    library = bibtexparser.parse_string(await download(ds, path, "application/x-bibtex"),
+                                        append_middleware=[LatexDecodingMiddleware()])
+    assert library.failed_blocks == []
+    return library.entries
+
+
+async def csl_items(ds, path):
+    items = json.loads(await download(ds, path, "application/vnd.citationstyles.csl+json"))
+    jsonschema.validate(items, CSL_SCHEMA)
+    return items
+
+
+async def test_ris_of_a_search(ds):
+    entries = await ris_entries(ds, "/archive/search.ris?q=Mikoyan")
+    assert len(entries) == 7
+    by_id = {entry["id"]: entry for entry in entries}
+    telegram = by_id["1956-09-17-mikoyan"]
+    assert telegram["type_of_reference"] == "MANSCPT"
+    assert telegram["title"] == TELEGRAM
+    assert telegram["authors"] == ["Anastas Mikoyan"]
+    assert telegram["secondary_authors"] == ["CPSU Central Committee"]
+    assert telegram["year"] == "1956" and telegram["date"] == "1956/09/17/"
+    assert telegram["name_of_database"] == ARCHIVE
+    assert telegram["abstract"].startswith("Mikoyan reports")
+    assert by_id["1956-09-15-ivanov-august-plenum"]["secondary_authors"] == [
+        "Anastas Mikoyan", "Shepilov"]
+
+
+async def test_ris_keeps_a_year_a_year(ds):
+    [entry] = await ris_entries(ds, "/archive/documents/1945-soviet-report.ris")
+    assert entry["year"] == "1945" and entry["date"] == "1945///"
+    assert "authors" not in entry  # "Soviet officers": no one the seed names
+
+
+async def test_bibtex_of_every_document_has_unique_keys(ds):
+    entries = await bibtex_entries(ds, "/archive/documents.bib?_size=max")
+    assert len(entries) == 20
+    assert len({entry.key for entry in entries}) == 20
+    telegrams = [entry for entry in entries if entry["title"] == TELEGRAM]
+    assert len(telegrams) == 3 and len({entry.key for entry in telegrams}) == 3
+    letter = next(entry for entry in entries if entry.key == "1956-09-05-letter-to-ccp")
+    assert letter.entry_type == "unpublished"
+    assert letter["author"] == "Seo Hwi and Yun Gong-heum and Li Pil-gyu and Kim Gwan"
+    assert letter["recipient"] == "Chinese Communist Party Central Committee"
+    assert letter["date"] == "1956-09-05" and letter["month"] == "sep"
+
+
+async def test_csl_json_validates_and_keeps_precision(ds):
+    items = await csl_items(ds, "/archive/documents.csljson?_size=max")
+    assert len(items) == 20
+    by_id = {item["id"]: item for item in items}
+    assert by_id["1945-soviet-report"]["issued"] == {"date-parts": [[1945]]}
+    assert by_id["1946-01-11-memorandum"]["issued"] == {"date-parts": [[1946, 1, 11]]}
+    mikoyan = by_id["1956-09-21-mikoyan"]
+    assert mikoyan["type"] == "manuscript"
+    assert mikoyan["author"] == [{"literal": "Anastas Mikoyan"}]
+    assert mikoyan["recipient"] == [{"literal": "CPSU Central Committee"}]
+    assert mikoyan["archive"] == ARCHIVE
+    assert "abstract" not in by_id["1956-09-15-ivanov-mikoyan"]  # no summary given
+
+
+async def test_formats_follow_filters_and_queries(ds):
+    ris = await ris_entries(ds, "/archive/documents.ris?type=telegram")
+    assert len(ris) == 6
+    person = await csl_items(ds, "/archive/person.csljson?name=Romanenko")
+    assert [item["id"] for item in person] == ["1946-11-22-shtykov-report"]
+    searched = await bibtex_entries(ds, "/archive/documents.bib?_search=telegrams")
+    assert len(searched) == 6
+
+
+@pytest.mark.parametrize("path", [
+    "/archive/documents", "/archive/documents/1945-soviet-report", "/archive/search?q=Mikoyan",
+    "/archive/person?name=Mikoyan",
+])
+async def test_links_appear_beside_json_and_csv(ds, path):
+    page = (await ds.client.get(path)).text
+    links = page[page.index("This data as"):]
+    links = links[:links.index("</p>")]
+    for extension in ("json", "ris", "bib", "csljson"):
+        assert f".{extension}" in links
+
+
+@pytest.mark.parametrize("path", ["/archive/people", "/archive/by_year"])
+async def test_no_citation_links_where_there_are_no_documents(ds, path):
+    page = (await ds.client.get(path)).text
+    assert ".ris" not in page and ".bib" not in page
+
+
+async def test_recommended_citation_on_the_row_page_and_in_a_query(ds):
+    page = (await ds.client.get("/archive/documents/1946-01-11-memorandum")).text
+    expected = ("“Untitled memorandum on the political and morale situation of Soviet troops in "
+                "North Korea and the economic situation in Korea,” January 11, 1946, " + ARCHIVE)
+    assert expected in page
+    rows = (await ds.client.get("/archive/citations.json?_shape=array")).json()
+    assert len(rows) == 20
+    assert rows[0]["citation"] == f"“Soviet Report on Communists in Korea, 1945,” 1945, {ARCHIVE}."
+
+
+STRESS_TITLE = 'A "quoted" {braced} title & 100% of $5 for #1 under_score, café Hŏn-yŏng 김일성'
+
+
+@pytest.fixture
+async def stress_ds(tmp_path, sources_dir):
+    edit(sources_dir / "records.csv", "1955,The Main Issues for the Conversation with the Korean Comrades,",
+         '1955,"' + STRESS_TITLE.replace('"', '""') + '",')
+    edit(sources_dir / "people.csv", "shepilov,Shepilov,,", "shepilov,Shepilov & {Co} 100%,,")
+    edit(sources_dir / "document_people.csv", "1956-09-17-mikoyan,mikoyan,author",
+         "1956-09-17-mikoyan,mikoyan,author\n1955-main-issues,shepilov,author")
+    path = tmp_path / "archive.db"
+    database.write(read_sources(sources_dir), path)
+    return make_datasette(path)
+
+
+async def test_special_characters_round_trip_through_every_format(stress_ds):
+    path = "/archive/documents/1955-main-issues"
+    [ris] = await ris_entries(stress_ds, path + ".ris")
+    assert ris["title"] == STRESS_TITLE and ris["authors"] == ["Shepilov & {Co} 100%"]
+    [bib] = await bibtex_entries(stress_ds, path + ".bib")
+    assert bib["title"] == STRESS_TITLE and bib["author"] == "Shepilov & {Co} 100%"
+    [csl] = await csl_items(stress_ds, path + ".csljson")
+    assert csl["title"] == STRESS_TITLE and csl["author"] == [{"literal": "Shepilov & {Co} 100%"}]
+
+
+def test_bibtex_escapes_every_special_character():
+    assert citations._bibtex_text("\\ { } & % $ # _ ^ ~") == (
+        r"\textbackslash{} \{ \} \& \% \$ \# \_ \textasciicircum{} \textasciitilde{}"
+    )
+
+
+def test_ris_never_breaks_a_line_inside_a_field():
+    citable = citations.Citable("x", "A title\nwith TY  - a break", "1956", "Two\r\nlines",
+                                "Letter", (), ())
+    text = citations.ris([citable])
+    assert "TI  - A title with TY  - a break" in text
+    assert rispy.loads(text)[0]["abstract"] == "Two lines"
