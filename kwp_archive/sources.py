@@ -112,6 +112,12 @@ DOCUMENT_ORGANISATIONS = Layout(
 LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
 
 
+# Longer cells are a mistake (a pasted document?); the csv module's limit, larger still, only
+# guards memory.
+MAX_CELL = 100_000
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 class _Reader:
     """Rows of one CSV file as (line, {column: value}), reporting problems as it goes."""
 
@@ -121,6 +127,7 @@ class _Reader:
         self.layout = layout
         self.problems = problems
         self.warnings = warnings
+        self.header = None
         # False once the file turns out unreadable as a whole; references to its ids are
         # then not checked, so that one broken file does not bury its own error in others.
         self.usable = True
@@ -135,6 +142,7 @@ class _Reader:
             self.usable = False
             return
         lines = _LineCounter(self._decoded_lines())
+        start = 1
         try:
             reader = csv.reader(lines, strict=True)
             header = next(reader, None)
@@ -149,25 +157,87 @@ class _Reader:
             if not self._header_is_sound(header):
                 self.usable = False
                 return
+            self.header = header
             start = lines.count + 1
+            lines.row.clear()
             for cells in reader:
                 line, start = start, lines.count + 1
+                lines.row.clear()
                 if cells == []:
                     continue  # a blank line
-                if len(cells) != len(header):
-                    self.problem(line, "row", f"has {len(cells)} cells but the header has "
-                                 f"{len(header)}; check for a missing or extra comma")
-                    continue
-                yield line, dict(zip(header, cells))
+                if self._row_is_sound(line, cells):
+                    yield line, dict(zip(header, cells))
         except csv.Error as error:
-            message = str(error)
-            if "field larger than field limit" in message:
-                message = (f"a cell is longer than {csv.field_size_limit():,} characters; "
-                           "shorten it")
-            elif "unexpected end of data" in message:
-                message = "a quoted cell is never closed: check for an unbalanced \""
-            self.problem(lines.count, "row", message)
-            self.usable = False
+            self._csv_error(start, lines, str(error))
+
+    def _row_is_sound(self, line, cells):
+        if len(cells) != len(self.header):
+            index = min(len(cells), len(self.header))
+            self.problem(line, self._column_name(index), f"the row has {len(cells)} cells but "
+                         f"the header has {len(self.header)}; check for a missing or extra "
+                         "comma, or a comma inside a cell that is not in double quotes")
+            return False
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL:
+                self.problem(line, self._column_name(index), f"the cell is {len(cell):,} "
+                             f"characters long; the most a cell holds is {MAX_CELL:,}")
+                return False
+        return True
+
+    def _csv_error(self, line, lines, message):
+        self.usable = False
+        if lines.failed:
+            return  # the decoding problem that stopped the file is already reported
+        if "field larger than field limit" in message:
+            message = f"a cell is longer than {csv.field_size_limit():,} characters; shorten it"
+        elif "unexpected end of data" in message:
+            message = 'a quoted cell is never closed: check for an unbalanced "'
+        else:
+            message += ': a cell that starts with " must end with " right before the comma'
+        text = lines.row[0] if lines.row else ""
+        self.problem(line, self._quoting_column(text), message)
+
+    def _column_name(self, index):
+        if self.header is None:
+            return "header"
+        return self.header[index] if index < len(self.header) else f"cell {index + 1}"
+
+    def _column_holding(self, number, text, marker):
+        """The column whose cell holds `marker` on line `number`, as best one line tells."""
+        if number == 1 or self.header is None:
+            return "header"
+        try:
+            cells = next(csv.reader([text]), [])
+        except csv.Error:
+            return "file"
+        for index, cell in enumerate(cells):
+            if marker in cell:
+                return self._column_name(index)
+        return "file"
+
+    def _quoting_column(self, text):
+        """The column of the first cell on a line whose double quotes are unbalanced."""
+        index, in_quotes, cell_start, opened = 0, False, True, None
+        position = 0
+        while position < len(text):
+            char = text[position]
+            if in_quotes and char == '"':
+                if text[position + 1:position + 2] == '"':
+                    position += 1  # an escaped quote
+                else:
+                    in_quotes = False
+                    if text[position + 1:position + 2] not in ("", ",", "\r", "\n"):
+                        return self._column_name(index)
+            elif not in_quotes and char == '"' and cell_start:
+                in_quotes, opened = True, index
+            elif not in_quotes and char == ",":
+                index += 1
+                cell_start = True
+                position += 1
+                continue
+            cell_start = False
+            position += 1
+        return self._column_name(opened) if in_quotes and opened is not None else "file"
 
     def _header_is_sound(self, header):
         sound = True
@@ -176,7 +246,12 @@ class _Reader:
                 self.problem(1, column, "required column is missing from the header row")
                 sound = False
         seen = set()
-        for column in header:
+        for index, column in enumerate(header):
+            if not column.strip():
+                self.problem(1, f"cell {index + 1}", "the header cell is empty; name the column "
+                             "or remove the extra comma")
+                sound = False
+                continue
             if column in seen:
                 self.problem(1, column, "column appears twice in the header row")
                 sound = False
@@ -195,13 +270,17 @@ class _Reader:
                     raw = raw[3:]
                 if b"\x00" in raw:
                     hint = " (is it UTF-16? save it as UTF-8)" if number == 1 else ""
-                    self.problem(number, "file", f"contains a NUL byte at byte "
-                                 f"{raw.index(0) + 1}{hint}")
+                    column = self._column_holding(
+                        number, raw.decode("utf-8", "replace"), "\x00")
+                    self.problem(number, column, f"contains a NUL byte at byte "
+                                 f"{raw.index(0) + 1} of the line{hint}")
                     raise _Stop
                 try:
                     yield raw.decode("utf-8")
                 except UnicodeDecodeError as error:
-                    self.problem(number, "file", f"byte {error.start + 1} of the line is not "
+                    column = self._column_holding(
+                        number, raw.decode("utf-8", "replace"), "\ufffd")
+                    self.problem(number, column, f"byte {error.start + 1} of the line is not "
                                  "UTF-8; save the file as UTF-8")
                     raise _Stop
 
@@ -211,12 +290,14 @@ class _Stop(Exception):
 
 
 class _LineCounter:
-    """Counts the physical lines the csv module has consumed, for line numbers."""
+    """Counts the physical lines the csv module has consumed, for line numbers, and keeps
+    the text of the lines of the row being read, for error messages."""
 
     def __init__(self, lines):
         self.lines = lines
         self.count = 0
         self.failed = False
+        self.row = []
 
     def __iter__(self):
         return self
@@ -228,6 +309,7 @@ class _LineCounter:
             self.failed = True
             raise StopIteration
         self.count += 1
+        self.row.append(line)
         return line
 
 

@@ -70,10 +70,13 @@ def server(archive_db):
     subprocess.run([sys.executable, "-m", "datasette", "inspect", str(archive_db),
                     "--inspect-file", str(inspect_file)], check=True)
     port = free_port()
+    # A file, not a pipe: Datasette logs a long traceback for every interrupted query, and a
+    # full pipe would block the server.
+    log = open(archive_db.with_name("server.log"), "w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "kwp_archive.site", "--database", str(archive_db),
          "--inspect-file", str(inspect_file), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -83,7 +86,8 @@ def server(archive_db):
                 break
             except OSError:
                 if process.poll() is not None:
-                    pytest.fail(process.stdout.read().decode())
+                    log.seek(0)
+                    pytest.fail(log.read())
                 time.sleep(0.1)
         else:
             pytest.fail("the server did not start within 10 s")
@@ -91,6 +95,7 @@ def server(archive_db):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

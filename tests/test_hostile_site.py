@@ -1,0 +1,145 @@
+"""Strangers' queries and hostile data: the site stays read-only, responsive and escaped."""
+
+import csv
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from kwp_archive import database
+from kwp_archive.sources import read_sources
+
+from conftest import make_datasette
+
+RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+
+
+@pytest.mark.parametrize("sql", [
+    "insert into documents (id) values ('x')",
+    "update documents set title = 'x'",
+    "delete from documents",
+    "replace into people (id, name) values ('x', 'x')",
+    "drop table documents",
+    "create table x (y)",
+    "alter table documents add column x",
+    "attach database ':memory:' as other",
+    "pragma writable_schema = 1",
+    "pragma journal_mode = wal",
+    "pragma user_version = 7",
+    "vacuum",
+    "with x as (select 1) delete from documents",
+    "select 1; delete from documents",
+])
+async def test_ad_hoc_sql_cannot_write(ds, sql):
+    response = await ds.client.get("/archive.json?" + urllib.parse.urlencode({"sql": sql}))
+    assert response.status_code == 400, response.text
+    assert response.json()["ok"] is False
+    count = await ds.client.get("/archive.json?sql=select+count(*)+from+documents")
+    assert count.json()["rows"] == [[20]]
+
+
+async def test_pragma_functions_that_only_read_are_allowed(ds):
+    response = await ds.client.get(
+        "/archive.json?sql=select+name+from+pragma_table_info('documents')")
+    assert response.status_code == 200
+    assert "date_precision" in {row[0] for row in response.json()["rows"]}
+
+
+async def test_runaway_query_is_cut_off_by_the_time_limit(ds):
+    response = await ds.client.get("/archive.json?" + urllib.parse.urlencode({"sql": RUNAWAY}))
+    assert response.status_code == 400
+    assert "SQL query took too long" in response.json()["error"]
+
+
+def test_server_answers_others_while_a_runaway_query_runs(server):
+    base, _ = server
+    finished = []
+
+    def fetch(name, path):
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                finished.append((name, response.status))
+        except urllib.error.HTTPError as error:
+            finished.append((name, error.code))
+
+    runaway = threading.Thread(
+        target=fetch, args=("runaway", "/archive.json?" + urllib.parse.urlencode({"sql": RUNAWAY})))
+    runaway.start()
+    fetch("documents", "/archive/documents.json")
+    fetch("search", "/archive/search.json?q=telegram")
+    runaway.join()
+    # The runaway query holds one SQL thread until the limit cuts it; the others answer first.
+    assert finished == [("documents", 200), ("search", 200), ("runaway", 400)]
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+
+
+@pytest.fixture(scope="module")
+async def hostile_ds(tmp_path_factory):
+    """Every text field of a small source set holds markup meant to run in a reader's browser."""
+    sources = tmp_path_factory.mktemp("hostile")
+    tables = {
+        "document_types.csv": [["id", "name", "description"], ["letter", HOSTILE, HOSTILE]],
+        "records.csv": [["id", "date", "title", "type", "summary"],
+                        ["doc-1", "1956-09-03", "Letter " + HOSTILE, "letter", HOSTILE],
+                        ["doc-2", "1956-09-04", "Telegram " + HOSTILE, "letter", ""]],
+        "people.csv": [["id", "name", "aliases", "position"],
+                       ["p-1", "Ri " + HOSTILE, HOSTILE, HOSTILE], ["p-2", "Kim", "", ""]],
+        "organisations.csv": [["id", "name", "aliases"], ["o-1", "KWP " + HOSTILE, HOSTILE]],
+        "document_people.csv": [["document_id", "person_id", "role"], ["doc-1", "p-1", "author"],
+                                ["doc-1", "p-2", "recipient"], ["doc-2", "p-1", "recipient"]],
+        "document_organisations.csv": [["document_id", "organisation_id", "role"],
+                                       ["doc-1", "o-1", "mentioned"]],
+    }
+    for name, rows in tables.items():
+        with open(sources / name, "w", newline="", encoding="utf-8") as file:
+            csv.writer(file).writerows(rows)
+    path = sources / "archive.db"
+    database.write(read_sources(sources), path)
+    return make_datasette(path)
+
+
+PAGES = [
+    "/", "/archive", "/archive/documents", "/archive/people", "/archive/organisations",
+    "/archive/document_types", "/archive/document_people", "/archive/document_organisations",
+    "/archive/documents/doc-1", "/archive/documents/doc-2", "/archive/people/p-1",
+    "/archive/organisations/o-1", "/archive/document_types/letter",
+    "/archive/search?q=script", "/archive/search?q=alert", "/archive/person?name=Ri",
+    "/archive/correspondence", "/archive/by_type", "/archive/by_year", "/archive/citations",
+    "/archive/documents?_search=script", "/archive/people?_search=script",
+    "/archive/documents?_facet=type", "/archive/people?_facet_array=roles",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_hostile_markup_is_escaped_on_every_page(hostile_ds, path):
+    response = await hostile_ds.client.get(path)
+    assert response.status_code == 200, response.text[:300]
+    page = response.text
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert 'href="javascript:' not in page
+    if path not in ("/", "/archive", "/archive/by_year", "/archive/document_people",
+                    "/archive/document_organisations", "/archive/documents/doc-2"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, "the data should show, escaped"
+
+
+@pytest.mark.parametrize("extension, content_type", [
+    ("ris", "application/x-research-info-systems"),
+    ("bib", "application/x-bibtex"),
+    ("csljson", "application/vnd.citationstyles.csl+json"),
+])
+async def test_citation_formats_are_never_served_as_html(hostile_ds, extension, content_type):
+    response = await hostile_ds.client.get(f"/archive/documents/doc-1.{extension}")
+    assert response.headers["content-type"].split(";")[0] == content_type
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<script>alert(1)</script>" in response.text  # the data, intact, as data
+
+
+async def test_json_keeps_the_data_intact(hostile_ds):
+    rows = (await hostile_ds.client.get("/archive/documents.json?_shape=array")).json()
+    assert rows[0]["summary"] == HOSTILE
