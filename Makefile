@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 SOURCES := $(wildcard sources/*.csv)
 
-.PHONY: run test check clean
+.PHONY: run test check clean soak
 
 # Serve the site on http://$(HOST):$(PORT), rebuilding first if the sources changed.
 run: archive.db inspect-data.json
@@ -38,3 +38,7 @@ $(VENV)/installed: pyproject.toml
 
 clean:
 	rm -rf $(VENV) archive.db inspect-data.json
+
+# A bounded soak: a mixed workload at 64 connections for 60 s against the served site.
+soak: archive.db
+	$(BIN)/python bench/soak.py --seconds 60 --connections 64 --database archive.db

@@ -6,7 +6,12 @@ same SETTINGS and paths, so what is tested is what is served.
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +44,54 @@ def serve_command(database, inspect_file, host="127.0.0.1", port=8001):
             value = "on" if value else "off"
         command += ["--setting", name, str(value)]
     return command
+
+
+class Server:
+    """The site served by `serve_command` on a free loopback port, for tests and bench/:
+    a context manager that builds the inspect file, starts the server and waits for it."""
+
+    def __init__(self, database):
+        self.database = Path(database).resolve()
+        self.inspect_file = self.database.with_name(self.database.stem + "-inspect.json")
+
+    def __enter__(self):
+        subprocess.run([sys.executable, "-m", "datasette", "inspect", str(self.database),
+                        "--inspect-file", str(self.inspect_file)], check=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        # A file, not a pipe: Datasette logs a traceback per interrupted query.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kwp_archive.site", "--database", str(self.database),
+             "--inspect-file", str(self.inspect_file), "--port", str(port)],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/-/versions.json", timeout=1)
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        self.log.seek(0)
+        output = self.log.read().decode(errors="replace")
+        self.__exit__()
+        raise RuntimeError(f"the server did not start:\n{output}")
+
+    def rss_mb(self):
+        """The server's resident memory, in MB, from /proc."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return None
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
 
 
 def main(argv=None):

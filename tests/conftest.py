@@ -3,11 +3,6 @@
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -57,45 +52,11 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(archive_db):
     """`make run`'s own command serving the built database on a free loopback port."""
-    inspect_file = archive_db.with_name("inspect-data.json")
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(archive_db),
-                    "--inspect-file", str(inspect_file)], check=True)
-    port = free_port()
-    # A file, not a pipe: Datasette logs a long traceback for every interrupted query, and a
-    # full pipe would block the server.
-    log = open(archive_db.with_name("server.log"), "w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kwp_archive.site", "--database", str(archive_db),
-         "--inspect-file", str(inspect_file), "--port", str(port)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    log.seek(0)
-                    pytest.fail(log.read())
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start within 10 s")
-        yield base, json.loads(inspect_file.read_text())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+    with site.Server(archive_db) as running:
+        yield running.base, json.loads(running.inspect_file.read_text())
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,0 +1,121 @@
+"""A bounded soak test: a mixed workload against the site, served as `make run` serves it.
+
+    python bench/soak.py [--seconds 60] [--connections 64] [--database archive.db] [--json FILE]
+
+Starts the server on a free loopback port, runs `--connections` concurrent clients for
+`--seconds`, then stops it. Reports requests, errors (anything but the expected answer; the
+runaway queries' time-limit errors are counted apart, as intended), p99 latency, and the
+server's resident memory before and after.
+"""
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from kwp_archive.site import Server
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stats import percentile  # noqa: E402
+
+RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+
+# (weight, path, expected status). The runaway query is meant to fail with the time limit.
+WORKLOAD = [
+    (10, "/archive/documents", 200),
+    (5, "/archive/people", 200),
+    (5, "/archive/organisations", 200),
+    (10, "/archive/search?q=telegram", 200),
+    (5, "/archive/search?q=Pak+Hon-yong", 200),
+    (5, "/archive/documents?_search=plenum", 200),
+    (8, "/archive/documents?_facet=type&_facet=year", 200),
+    (4, "/archive/people?_facet_array=roles", 200),
+    (8, "/archive/documents/1956-09-17-mikoyan", 200),
+    (4, "/archive/people/mikoyan", 200),
+    (6, "/archive/person?name=Mikoyan", 200),
+    (3, "/archive/correspondence", 200),
+    (3, "/archive/by_year.json", 200),
+    (3, "/archive/by_type", 200),
+    (3, "/archive/citations", 200),
+    (5, "/archive/documents.csv?_stream=on&_size=max", 200),
+    (3, "/archive/document_people.csv?_stream=on", 200),
+    (3, "/archive/documents.ris?_size=max", 200),
+    (4, "/archive.json?sql=select+type%2C+count(*)+from+documents+group+by+type", 200),
+    (1, "/archive.json?" + urlencode({"sql": RUNAWAY}), 400),
+]
+
+
+async def client(http, base, deadline, results, rng):
+    paths = [(path, status) for weight, path, status in WORKLOAD for _ in range(weight)]
+    while time.monotonic() < deadline:
+        path, expected = rng.choice(paths)
+        started = time.monotonic()
+        try:
+            response = await http.get(base + path)
+            status = response.status_code
+            body = response.text
+        except httpx.HTTPError as error:
+            status, body = None, repr(error)
+        elapsed = time.monotonic() - started
+        runaway = expected == 400
+        ok = status == expected and (not runaway or "took too long" in body)
+        results.append((path, runaway, ok, elapsed, status))
+
+
+async def soak(base, seconds, connections, seed=1):
+    rng = random.Random(seed)
+    results = []
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(
+            client(http, base, deadline, results, random.Random(rng.random()))
+            for _ in range(connections)
+        ))
+    return results
+
+
+def summarise(results, seconds, memory_before, memory_after):
+    latencies = sorted(elapsed for _, runaway, ok, elapsed, _ in results if not runaway)
+    errors = [(path, status) for path, runaway, ok, _, status in results if not ok]
+    return {
+        "seconds": seconds,
+        "requests": len(results),
+        "rps": round(len(results) / seconds, 1),
+        "errors": len(errors),
+        "error_examples": sorted(set(errors))[:5],
+        "time_limit_errors": sum(1 for _, runaway, ok, _, _ in results if runaway and ok),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "server_rss_mb_before": memory_before,
+        "server_rss_mb_after": memory_after,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--database", default="archive.db")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    with Server(args.database) as server:
+        before = server.rss_mb()
+        results = asyncio.run(soak(server.base, args.seconds, args.connections))
+        after = server.rss_mb()
+    report = summarise(results, args.seconds, before, after)
+    print(json.dumps(report, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    return 1 if report["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
