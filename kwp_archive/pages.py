@@ -1,0 +1,74 @@
+"""What the site's own pages show beyond Datasette's: the queries behind them, and how their
+rows are grouped. The plugins run these; the tests can reach them without a server."""
+
+from .sources import ROLES
+
+# A document's people and organisations, with the table to link to: people first, then
+# organisations, each in the editors' order (the order of a letter's signatures, say).
+DOCUMENT_PARTIES = """
+select 'people' as link_table, people.id, people.name as label, document_people.role,
+    document_people.rowid as place
+from document_people join people on people.id = document_people.person_id
+where document_people.document_id = :id
+union all
+select 'organisations', organisations.id, organisations.name, document_organisations.role,
+    document_organisations.rowid
+from document_organisations
+join organisations on organisations.id = document_organisations.organisation_id
+where document_organisations.document_id = :id
+order by link_table desc, place
+"""
+
+# The documents just before and after one in time: by date as stored (a year sorts before the
+# days within it), then by id among documents of the same date.
+DOCUMENT_NEIGHBOURS = """
+select * from (
+    select 'previous' as side, id, title, date from documents
+    where (date, id) < (select date, id from documents where id = :id)
+    order by date desc, id desc limit 1
+)
+union all
+select * from (
+    select 'next', id, title, date from documents
+    where (date, id) > (select date, id from documents where id = :id)
+    order by date, id limit 1
+)
+"""
+
+# A person's or an organisation's documents, in date order, with the role in each.
+_PARTY_DOCUMENTS = """
+select 'documents' as link_table, documents.id, documents.title as label,
+    documents.date, {links}.role
+from {links} join documents on documents.id = {links}.document_id
+where {links}.{party} = :id
+order by documents.date, documents.id, {links}.rowid
+"""
+
+ROW_QUERIES = {
+    "documents": DOCUMENT_PARTIES,
+    "people": _PARTY_DOCUMENTS.format(links="document_people", party="person_id"),
+    "organisations": _PARTY_DOCUMENTS.format(
+        links="document_organisations", party="organisation_id"
+    ),
+}
+
+# The figures on the home page.
+FIGURES = """
+select
+    (select count(*) from documents) as documents,
+    (select count(*) from people) as people,
+    (select count(*) from organisations) as organisations,
+    (select min(date) from documents) as first_date,
+    (select max(date) from documents) as last_date
+"""
+
+ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients", "mentioned": "Mentioned"}
+
+
+def group_by_role(rows):
+    """[(heading, rows)] in the order author, recipient, mentioned; empty roles left out."""
+    return [
+        (ROLE_HEADINGS[role], [row for row in rows if row["role"] == role])
+        for role in ROLES
+        if any(row["role"] == role for row in rows)
+    ]

@@ -1,0 +1,27 @@
+"""The home page: the collection's figures, a search box, and the ways in."""
+
+from datasette import hookimpl
+
+from kwp_archive import dates, pages, site
+
+
+@hookimpl
+def extra_template_vars(view_name, datasette):
+    if view_name != "index" or site.DATABASE not in datasette.databases:
+        return {}
+
+    async def inner():
+        database = datasette.get_database(site.DATABASE)
+        figures = dict((await database.execute(pages.FIGURES)).first())
+        if figures["documents"]:
+            figures["span"] = (dates.human(figures["first_date"]),
+                               dates.human(figures["last_date"]))
+        queries = await datasette.get_canned_queries(site.DATABASE, None)
+        charts = [
+            (query.get("title") or name, f"{datasette.urls.database(site.DATABASE)}/{name}"
+             f"#{query['fragment']}")
+            for name, query in queries.items() if query.get("fragment")
+        ]
+        return {"home": {"database": site.DATABASE, "figures": figures, "charts": charts}}
+
+    return inner

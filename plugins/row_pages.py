@@ -1,0 +1,51 @@
+"""Row pages read as a catalogue card: a document with its date, type, summary, parties by
+role and neighbours in time; a person or an organisation with their documents in order."""
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
+
+from kwp_archive import pages
+
+RECORDS = {
+    "documents": """
+        select documents.*, document_types.name as type_name
+        from documents join document_types on document_types.id = documents.type
+        where documents.id = :id""",
+    "people": "select * from people where id = :id",
+    "organisations": "select * from organisations where id = :id",
+}
+
+
+@hookimpl
+def extra_template_vars(view_name, request, datasette):
+    if view_name != "row" or request is None:
+        return {}
+    table = request.url_vars.get("table")
+    if table not in RECORDS:
+        return {}
+
+    async def inner():
+        name = request.url_vars["database"]
+        database = datasette.get_database(name)
+        params = {"id": tilde_decode(request.url_vars["pks"])}
+
+        def with_path(row):
+            path = datasette.urls.row(name, row["link_table"], tilde_encode(row["id"]))
+            return dict(row, path=path)
+
+        record = (await database.execute(RECORDS[table], params)).first()
+        links = [with_path(row) for row in
+                 (await database.execute(pages.ROW_QUERIES[table], params)).rows]
+        context = {"record": dict(record) if record else None}
+        if table == "documents":
+            context["row_links"] = pages.group_by_role(links)
+            neighbours = await database.execute(pages.DOCUMENT_NEIGHBOURS, params)
+            context["neighbours"] = {
+                row["side"]: dict(row, path=datasette.urls.row(name, table, tilde_encode(row["id"])))
+                for row in neighbours.rows
+            }
+        else:
+            context["row_links"] = links
+        return context
+
+    return inner
