@@ -1,6 +1,74 @@
-"""What a person sees, in Debian's chromium: the charts draw from their links."""
+"""Journeys in Debian's chromium, as a person makes them. Each step leaves a screenshot in
+test-artifacts/."""
+
+import csv
+import io
 
 import pytest
+
+from conftest import ARTIFACTS
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_browsing_from_home_to_a_persons_documents(server, page):
+    base, _ = server
+    page.goto(base + "/")
+    shot(page, "browsing-1-home")
+    page.click(".ways-in >> text=Documents")
+    page.wait_for_url("**/archive/documents")
+    page.click('.facet-info[data-column="year"] >> a:text-is("1956")')
+    page.wait_for_url("**year=1956**")
+    shot(page, "browsing-2-documents-1956")
+    assert "12 rows where year = 1956" in page.inner_text("h3")
+    page.click('table.rows-and-columns a[href="/archive/documents/1956-09-17-mikoyan"]')
+    page.wait_for_url("**/archive/documents/1956-09-17-mikoyan")
+    shot(page, "browsing-3-document")
+    assert page.inner_text(".record h2") == "Telegram from A. Mikoyan to the CPSU Central Committee"
+    page.click('.record a:text-is("Anastas Mikoyan")')
+    page.wait_for_url("**/archive/people/mikoyan")
+    shot(page, "browsing-4-person")
+    assert page.locator(".record li").count() == 7
+    page.click(".record >> text=These documents as a table")
+    page.wait_for_url("**/archive/person?name=Anastas*")
+    shot(page, "browsing-5-persons-documents")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 7
+    assert page.errors == []
+
+
+def test_searching_from_home_and_downloading_csv(server, page):
+    base, _ = server
+    page.goto(base + "/")
+    page.fill("#home-q", "Pak Hon-yong")
+    page.click(".home-search button")
+    page.wait_for_url("**/archive/search?q=Pak+Hon-yong")
+    shot(page, "searching-1-results")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 2
+    assert page.locator("table.rows-and-columns mark").count() >= 1
+    csv_link = page.locator('.export-links a:text-is("CSV")')
+    response = page.request.get(base + csv_link.get_attribute("href"))
+    assert response.ok
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert {row["id"] for row in rows} == {"1946-11-22-shtykov-report",
+                                           "1955-12-02-pak-il-u-decision"}
+    page.click('.export-links a:text-is("CSV")')
+    shot(page, "searching-2-csv")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("title", ["Documents per year", "Who wrote to whom", "Documents per type"])
+def test_charts_draw_from_the_home_page_links(server, page, title):
+    base, _ = server
+    page.goto(base + "/")
+    page.click(f'.ways-in li:has-text("Charts") >> a:text-is("{title}")')
+    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
+    chart.wait_for(state="visible", timeout=10_000)
+    box = chart.bounding_box()
+    assert box["width"] > 100 and box["height"] > 100
+    assert page.errors == []
 
 
 @pytest.mark.parametrize("query", ["by_year", "by_type", "correspondence"])

@@ -114,3 +114,9 @@ def test_check_warns_of_names_that_fold_together(sources_dir):
     assert result.returncode == 0, result.stderr
     assert (f"warning: {sources_dir / 'people.csv'}:24: name: 'Kim Il-sung' (kim-ilsung) may be "
             "the same person as 'Kim Il Sung' (kim-il-sung, line 2)") in result.stderr
+
+
+async def test_snippets_show_text_never_folded_keys(ds):
+    rows = await rows_of(ds, "/archive/search.json?q=Pak+Hon-yong")
+    assert rows and all("honyonk" not in row["snippet"] for row in rows)
+    assert all("Heon" in row["snippet"] for row in rows)
