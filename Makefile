@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 SOURCES := $(wildcard sources/*.csv)
 
-.PHONY: run test check clean soak
+.PHONY: run test check clean soak screenshots
 
 # Serve the site on http://$(HOST):$(PORT), rebuilding first if the sources changed.
 run: archive.db inspect-data.json
@@ -42,3 +42,7 @@ clean:
 # A bounded soak: a mixed workload at 64 connections for 60 s against the served site.
 soak: archive.db
 	$(BIN)/python bench/soak.py --seconds 60 --connections 64 --database archive.db
+
+# The README's screenshots, docs/*.png, from the site as `make run` serves it.
+screenshots: archive.db
+	$(BIN)/python docs/screenshots.py --database archive.db

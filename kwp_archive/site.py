@@ -96,6 +96,20 @@ class Server:
         self.log.close()
 
 
+# Debian's chromium, for the browser tests and `make screenshots` (Playwright drives it; no
+# browser of Playwright's own is downloaded).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        # No network here but loopback: keep Chromium from reaching out.
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run"],
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serve the archive with Datasette.")
     parser.add_argument("--database", default="archive.db")

@@ -59,7 +59,6 @@ def server(archive_db):
         yield running.base, json.loads(running.inspect_file.read_text())
 
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -68,20 +67,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright; CI installs it, elsewhere its absence skips."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
+    if not site.CHROMIUM.exists():
+        message = f"{site.CHROMIUM} is missing: apt-get install chromium"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            # This machine has no network but loopback: keep Chromium from reaching out.
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+        browser = site.launch_chromium(playwright)
         yield browser
         browser.close()
 

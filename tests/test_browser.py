@@ -3,10 +3,12 @@ test-artifacts/."""
 
 import csv
 import io
+import subprocess
+import sys
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, ROOT
 
 
 def shot(page, name):
@@ -81,3 +83,15 @@ def test_chart_draws_from_the_database_page_link(server, page, query):
     box = chart.bounding_box()
     assert box["width"] > 100 and box["height"] > 100
     assert page.errors == []
+
+
+def test_make_screenshots_draws_the_readme_pictures(browser, archive_db, tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "screenshots.py"), "--database", str(archive_db),
+         "--out", str(tmp_path)], capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    pictures = sorted(path.name for path in tmp_path.glob("*.png"))
+    assert pictures == ["chart.png", "document.png", "home.png", "person.png"]
+    for path in tmp_path.glob("*.png"):
+        assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
