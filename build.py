@@ -9,8 +9,8 @@
 import argparse
 import sys
 
-from kwp_archive import database, package, site
-from kwp_archive.sources import SourceError, read_sources
+from kwp_archive import package, pipeline, site
+from kwp_archive.sources import SourceError
 
 
 def main(argv=None):
@@ -23,29 +23,35 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     try:
-        sources = read_sources(args.sources)
+        if args.check:
+            summary = pipeline.check(args.sources)
+        else:
+            summary = pipeline.build(args.sources, args.output)
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
-    for warning in sources.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.check:
-        print(f"{args.sources}: {len(sources.documents)} documents, {len(sources.people)} "
-              "people: all checks passed.")
-        return 0
-    try:
-        database.write(sources, args.output)
-        print(f"{args.output}: {len(sources.documents)} documents, {len(sources.people)} "
-              f"people, {len(sources.organisations)} organisations.")
-        if args.package:
-            written = package.write(args.output, args.package, site.METADATA)
-            print(f"{written}: a data package of {len(package.TABLES)} tables.")
     except OSError as error:
         print(f"error: {error.filename or args.output}: cannot write: {error.strerror}",
               file=sys.stderr)
         return 1
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    counts = summary.counts
+    described = (f"{counts['documents']} documents, {counts['people']} people, "
+                 f"{counts['organisations']} organisations")
+    if args.check:
+        print(f"{args.sources}: {described}: all checks passed.")
+        return 0
+    print(f"{args.output}: {described}.")
+    if args.package:
+        try:
+            written = package.write(args.output, args.package, site.METADATA)
+        except OSError as error:
+            print(f"error: {error.filename}: cannot write: {error.strerror}", file=sys.stderr)
+            return 1
+        print(f"{written}: a data package of {len(package.TABLES)} tables.")
     return 0
 
 

@@ -6,11 +6,12 @@ The table and column names here are the public API that users' SQL depends on: k
 import os
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import names
 from .search import NAME_KEYS
-from .sources import ROLES, Sources
+from .sources import ROLES
 
 _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 
@@ -66,7 +67,7 @@ CREATE TABLE document_organisations (
 
 # Built after the rows are in, which is faster than keeping them up to date row by row.
 INDEXES = """
-CREATE INDEX documents_date ON documents(date);
+CREATE INDEX documents_date ON documents(date, id);
 CREATE INDEX documents_year ON documents(year);
 CREATE INDEX documents_type ON documents(type);
 CREATE INDEX documents_date_precision ON documents(date_precision);
@@ -139,84 +140,94 @@ SELECT rowid, name, aliases, name_keys(name || ';' || aliases) FROM people;
 """
 
 
-def write(sources: Sources, output) -> None:
-    """Write the database to a temporary file beside output, then rename it into place.
+# The insert for each table, in the column order the loaders of kwp_archive.sources yield.
+INSERTS = {
+    "document_types": "INSERT INTO document_types (id, name, description) VALUES (?, ?, ?)",
+    "documents": """INSERT INTO documents
+        (id, date, date_start, date_end, date_precision, year, title, type, summary)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+    "people": "INSERT INTO people (id, name, aliases, position) VALUES (?, ?, ?, ?)",
+    "organisations": "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
+    "document_people":
+        "INSERT INTO document_people (document_id, person_id, role) VALUES (?, ?, ?)",
+    "document_organisations": """INSERT INTO document_organisations
+        (document_id, organisation_id, role) VALUES (?, ?, ?)""",
+}
 
-    A failure at any point leaves an existing output file exactly as it was.
+
+@contextmanager
+def atomic(output):
+    """A new database in a temporary file beside `output`, renamed over it only when the
+    block completes. Any failure leaves an existing output file exactly as it was.
+
+    Yields a connection inside an open transaction, with the schema in place.
     """
     output = Path(output)
     descriptor, temporary = tempfile.mkstemp(
         dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
     )
     os.close(descriptor)
-    try:
-        _load(sources, temporary)
-        os.replace(temporary, output)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
-def _load(sources: Sources, path) -> None:
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.create_function(
-        "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True
-    )
+    connection = sqlite3.connect(temporary, isolation_level=None)
     try:
         # The file is private until it is renamed into place, so a crash needs no journal.
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         connection.executescript(SCHEMA)
         connection.execute("BEGIN")
-        add_document_types(connection, sources.document_types)
-        add_documents(connection, sources.documents)
-        add_people(connection, sources.people)
-        add_organisations(connection, sources.organisations)
-        add_links(connection, "document_people", "person_id", sources.document_people)
-        add_links(connection, "document_organisations", "organisation_id",
-                  sources.document_organisations)
+        yield connection
         connection.execute("COMMIT")
-        connection.executescript(INDEXES + SUMMARIES + FULL_TEXT + "ANALYZE;")
-    finally:
         connection.close()
+        os.replace(temporary, output)
+    except BaseException:
+        connection.close()
+        os.unlink(temporary)
+        raise
 
 
-def add_document_types(connection, document_types):
-    connection.executemany(
-        "INSERT INTO document_types (id, name, description) VALUES (?, ?, ?)",
-        ((t.id, t.name, t.description) for t in document_types),
+def insert(connection, table, rows, on_duplicate):
+    """Insert rows into a table; a row whose key is taken is passed to on_duplicate and
+    left out, and the rest go on."""
+    rows = _Last(rows)
+    while True:
+        try:
+            connection.executemany(INSERTS[table], rows)
+            return
+        except sqlite3.IntegrityError:
+            # executemany stops at the row that failed: the last one it took.
+            on_duplicate(rows.last)
+
+
+class _Last:
+    """An iterator that remembers the last item it gave."""
+
+    def __init__(self, items):
+        self.items = iter(items)
+        self.last = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.last = next(self.items)
+        return self.last
+
+
+def unknown_references(connection, table):
+    """(rowid, column, value, parent table) of each row of `table` whose foreign key points
+    at no row, found with SQLite's own check through the parents' primary keys."""
+    columns = {key[0]: key[3] for key in connection.execute(f"PRAGMA foreign_key_list({table})")}
+    for _, rowid, parent, key in connection.execute(f"PRAGMA foreign_key_check({table})"):
+        column = columns[key]
+        [value] = connection.execute(
+            f"SELECT {column} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+        yield rowid, column, value, parent
+
+
+def finish(connection):
+    """Indexes, the summary columns and the full-text indexes, once every row is in."""
+    connection.create_function(
+        "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True
     )
-
-
-def add_documents(connection, documents):
-    connection.executemany(
-        """INSERT INTO documents
-        (id, date, date_start, date_end, date_precision, year, title, type, summary)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            (d.id, d.date.text, d.date.start, d.date.end, d.date.precision, d.date.year,
-             d.title, d.type, d.summary)
-            for d in documents
-        ),
-    )
-
-
-def add_people(connection, people):
-    connection.executemany(
-        "INSERT INTO people (id, name, aliases, position) VALUES (?, ?, ?, ?)",
-        ((p.id, p.name, "; ".join(p.aliases), p.position) for p in people),
-    )
-
-
-def add_organisations(connection, organisations):
-    connection.executemany(
-        "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
-        ((o.id, o.name, "; ".join(o.aliases)) for o in organisations),
-    )
-
-
-def add_links(connection, table, party_column, links):
-    connection.executemany(
-        f"INSERT INTO {table} (document_id, {party_column}, role) VALUES (?, ?, ?)",
-        ((link.document_id, link.party_id, link.role) for link in links),
-    )
+    connection.execute("COMMIT")
+    connection.executescript(INDEXES + SUMMARIES + FULL_TEXT + "ANALYZE;")
+    connection.execute("BEGIN")

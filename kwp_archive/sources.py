@@ -1,19 +1,24 @@
-"""Read the editors' CSV files in sources/ into typed rows.
+"""Read the editors' CSV files in sources/ into rows ready for the database, streaming.
 
 Every problem is collected as a Problem that names FILE:LINE: column, so that an editor sees
-all of them in one run; nothing here raises on a user's mistake except SourceError, at the end.
+all of them in one run. What one row can show (formats, dates, text) is checked here; what
+needs every row (unique ids, references between files) is checked by SQLite as the rows go
+in (kwp_archive.pipeline), so that no file is ever held in memory whole.
 """
 
 import csv
 import re
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import dates, names
+from . import dates
 
 ROLES = ("author", "recipient", "mentioned")
 ALIAS_SEPARATOR = ";"
+# How the database stores a list of aliases.
+ALIAS_JOIN = "; "
 
 # Ids end up in URLs and in users' SQL, so they stay plain.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -38,60 +43,6 @@ class SourceError(Exception):
     def __init__(self, problems):
         super().__init__(f"{len(problems)} problem(s) in the sources")
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class DocumentType:
-    id: str
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Document:
-    id: str
-    date: dates.PartialDate
-    title: str
-    summary: str
-    type: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Person:
-    id: str
-    name: str
-    aliases: tuple
-    position: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Organisation:
-    id: str
-    name: str
-    aliases: tuple
-
-
-@dataclass(frozen=True)
-class Link:
-    """A document's tie to a person or an organisation (the party), in a role."""
-
-    document_id: str
-    party_id: str
-    role: str
-    line: int
-
-
-@dataclass
-class Sources:
-    document_types: list
-    documents: list
-    people: list
-    organisations: list
-    document_people: list
-    document_organisations: list
-    warnings: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,7 +82,11 @@ class _Reader:
         # False once the file turns out unreadable as a whole; references to its ids are
         # then not checked, so that one broken file does not bury its own error in others.
         self.usable = True
-        self.ids = set()
+        # The line of each row handed on, in order: row N in the database came from
+        # lines[N - 1]. An array of ints, so a million rows cost 4 MB.
+        self.lines = array("I")
+        # Ids of rows refused for another reason: links to them are not reported as well.
+        self.refused_ids = set()
 
     def problem(self, line, column, message):
         self.problems.append(Problem(self.name, line, column, message))
@@ -340,36 +295,41 @@ def _text(reader, line, column, value, required=False):
 
 
 def _aliases(reader, line, value):
+    """The aliases of a cell, or None if one of them is unusable."""
     aliases = tuple(alias.strip() for alias in value.split(ALIAS_SEPARATOR) if alias.strip())
-    if all(_text(reader, line, "aliases", alias) for alias in aliases):
+    if all([_text(reader, line, "aliases", alias) for alias in aliases]):
         return aliases
-    return ()
+    return None
 
 
-def _unique(reader, line, value):
-    if value in reader.ids:
-        reader.problem(line, "id", f"{value!r} is used by an earlier row")
-        return False
-    reader.ids.add(value)
-    return True
+# One loader per file: each yields the rows that pass every check, as tuples in the column
+# order of its table in kwp_archive.database, and notes each row's line in reader.lines.
 
 
-# Each loader yields the rows that pass every check, and adds to reader.ids every well-formed
-# id it meets, so that a row with a bad date still counts as existing for the links to it.
+def _hand_on(reader, line, ok, row_id, row):
+    if ok:
+        reader.lines.append(line)
+        return row
+    if row_id is not None:
+        reader.refused_ids.add(row_id)
+    return None
 
 
 def read_document_types(reader):
     for line, row in reader.rows():
-        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
-        ok &= _text(reader, line, "name", row["name"], required=True)
+        valid_id = _identifier(reader, line, "id", row["id"])
+        ok = _text(reader, line, "name", row["name"], required=True)
         ok &= _text(reader, line, "description", row.get("description", ""))
-        if ok:
-            yield DocumentType(row["id"], row["name"], row.get("description", ""))
+        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None,
+                          (row["id"], row["name"], row.get("description", "")))
+        if handed:
+            yield handed
 
 
 def read_documents(reader):
     for line, row in reader.rows():
-        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
+        valid_id = _identifier(reader, line, "id", row["id"])
+        ok = True
         try:
             date = dates.parse(row["date"])
         except ValueError as error:
@@ -378,100 +338,55 @@ def read_documents(reader):
         ok &= _text(reader, line, "title", row["title"], required=True)
         ok &= _text(reader, line, "summary", row["summary"])
         ok &= _identifier(reader, line, "type", row["type"])
-        if ok:
-            yield Document(row["id"], date, row["title"], row["summary"], row["type"], line)
+        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None, ok and (
+            row["id"], date.text, date.start, date.end, date.precision, date.year,
+            row["title"], row["type"], row["summary"]))
+        if handed:
+            yield handed
 
 
 def read_people(reader):
     for line, row in reader.rows():
-        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
-        ok &= _text(reader, line, "name", row["name"], required=True)
+        valid_id = _identifier(reader, line, "id", row["id"])
+        ok = _text(reader, line, "name", row["name"], required=True)
         ok &= _text(reader, line, "position", row.get("position", ""))
         aliases = _aliases(reader, line, row.get("aliases", ""))
-        if ok:
-            yield Person(row["id"], row["name"], aliases, row.get("position", ""), line)
+        ok &= aliases is not None
+        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None, (
+            row["id"], row["name"], ALIAS_JOIN.join(aliases or ()), row.get("position", "")))
+        if handed:
+            yield handed
 
 
 def read_organisations(reader):
     for line, row in reader.rows():
-        ok = _identifier(reader, line, "id", row["id"]) and _unique(reader, line, row["id"])
-        ok &= _text(reader, line, "name", row["name"], required=True)
+        valid_id = _identifier(reader, line, "id", row["id"])
+        ok = _text(reader, line, "name", row["name"], required=True)
         aliases = _aliases(reader, line, row.get("aliases", ""))
-        if ok:
-            yield Organisation(row["id"], row["name"], aliases)
+        ok &= aliases is not None
+        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None,
+                          (row["id"], row["name"], ALIAS_JOIN.join(aliases or ())))
+        if handed:
+            yield handed
 
 
-def read_links(reader, party_column, documents, parties):
-    """Links to the ids that `documents` and `parties` (the readers of those files) met."""
-    seen = set()
+def read_links(reader, party_column):
+    """(document_id, party_id, role) rows of document_people.csv or
+    document_organisations.csv."""
     for line, row in reader.rows():
         document_id, party_id, role = row["document_id"], row[party_column], row["role"]
         ok = _identifier(reader, line, "document_id", document_id)
         ok &= _identifier(reader, line, party_column, party_id)
-        for column, value, target in (("document_id", document_id, documents),
-                                      (party_column, party_id, parties)):
-            if ok and target.usable and value not in target.ids:
-                reader.problem(line, column, f"{value!r} is not an id in {target.path.name}")
-                ok = False
         if role not in ROLES:
             reader.problem(line, "role", f"{role!r} is not a role; use one of: "
                            + ", ".join(ROLES))
             ok = False
-        if ok and (document_id, party_id, role) in seen:
-            reader.problem(line, party_column, f"{party_id!r} is already linked to "
-                           f"{document_id!r} as {role} by an earlier row")
-            ok = False
-        if ok:
-            seen.add((document_id, party_id, role))
-            yield Link(document_id, party_id, role, line)
+        handed = _hand_on(reader, line, ok, None, (document_id, party_id, role))
+        if handed:
+            yield handed
 
 
-def read_sources(directory) -> Sources:
-    """Read and check every source file; raise SourceError listing every problem found."""
-    directory = Path(directory)
-    problems, warnings = [], []
-    if not directory.is_dir():
-        raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
-    types, records, people, organisations, document_people, document_organisations = (
-        _Reader(directory, layout, problems, warnings) for layout in LAYOUTS
-    )
-    sources = Sources(
-        document_types=list(read_document_types(types)),
-        documents=list(read_documents(records)),
-        people=list(read_people(people)),
-        organisations=list(read_organisations(organisations)),
-        document_people=list(read_links(document_people, "person_id", records, people)),
-        document_organisations=list(read_links(
-            document_organisations, "organisation_id", records, organisations
-        )),
-        warnings=warnings,
-    )
-    if types.usable:
-        for document in sources.documents:
-            if document.type not in types.ids:
-                records.problem(document.line, "type",
-                                f"{document.type!r} is not an id in {types.path.name}")
-    if problems:
-        raise SourceError(sorted(problems, key=_file_order))
-    warnings += likely_duplicates(people, sources.people)
-    return sources
-
-
-def likely_duplicates(reader, people):
-    """Warnings for people whose names fold to the same key: one person entered twice?"""
-    first_with_key = {}
-    warnings = []
-    for person in people:
-        key = names.fold(person.name)
-        earlier = first_with_key.setdefault(key, person)
-        if earlier is not person:
-            warnings.append(Problem(
-                reader.name, person.line, "name",
-                f"{person.name!r} ({person.id}) may be the same person as {earlier.name!r} "
-                f"({earlier.id}, line {earlier.line}): the names fold to the same key",
-            ))
-    return warnings
-
-
-def _file_order(problem):
-    return problem.file, problem.line
+def readers(directory, problems, warnings):
+    """A reader for each source file, by file name."""
+    return {layout.filename: _Reader(Path(directory), layout, problems, warnings)
+            for layout in LAYOUTS}

@@ -9,8 +9,7 @@ import pytest
 from datasette.app import Datasette
 from datasette.utils import parse_metadata
 
-from kwp_archive import database, site
-from kwp_archive.sources import read_sources
+from kwp_archive import pipeline, site
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -26,7 +25,7 @@ def sources_dir(tmp_path):
 def archive_db(tmp_path_factory):
     """The real sources, built once into a database named archive.db, as make builds it."""
     path = tmp_path_factory.mktemp("built") / "archive.db"
-    database.write(read_sources(SOURCES), path)
+    pipeline.build(SOURCES, path)
     return path
 
 

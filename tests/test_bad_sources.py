@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwp_archive.sources import SourceError, read_sources
+from kwp_archive.pipeline import check
+from kwp_archive.sources import SourceError
 
 from conftest import ROOT
 
@@ -117,7 +118,7 @@ def test_formula_error_explains_the_risk_and_the_fix(tmp_path, previous):
 
 def read_cleanly(sources):
     try:
-        read_sources(sources)
+        check(sources)
     except SourceError as error:
         assert error.problems
         for problem in error.problems:

@@ -131,19 +131,18 @@ def test_bad_sources_exit_1_with_file_line_and_nothing_lost(tmp_path, sources_di
 
 
 def test_failure_while_writing_leaves_the_previous_file(tmp_path, sources_dir, monkeypatch):
-    from kwp_archive import database
-    from kwp_archive.sources import read_sources
+    from kwp_archive import database, pipeline
 
     output = tmp_path / "archive.db"
-    database.write(read_sources(sources_dir), output)
+    pipeline.build(sources_dir, output)
     before = sha256(output)
 
     def fail(*args):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(database, "add_people", fail)
+    monkeypatch.setattr(database, "finish", fail)
     with pytest.raises(sqlite3.OperationalError):
-        database.write(read_sources(sources_dir), output)
+        pipeline.build(sources_dir, output)
     assert sha256(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db", "sources"]
 

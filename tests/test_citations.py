@@ -9,8 +9,7 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from kwp_archive import citations, database
-from kwp_archive.sources import read_sources
+from kwp_archive import citations, pipeline
 
 from conftest import edit, make_datasette
 
@@ -141,7 +140,7 @@ async def stress_ds(tmp_path, sources_dir):
     edit(sources_dir / "document_people.csv", "1956-09-17-mikoyan,mikoyan,author",
          "1956-09-17-mikoyan,mikoyan,author\n1955-main-issues,shepilov,author")
     path = tmp_path / "archive.db"
-    database.write(read_sources(sources_dir), path)
+    pipeline.build(sources_dir, path)
     return make_datasette(path)
 
 

@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
-from kwp_archive import database
-from kwp_archive.sources import read_sources
+
+from kwp_archive import pipeline
 
 from conftest import make_datasette
 
@@ -99,7 +99,7 @@ async def hostile_ds(tmp_path_factory):
         with open(sources / name, "w", newline="", encoding="utf-8") as file:
             csv.writer(file).writerows(rows)
     path = sources / "archive.db"
-    database.write(read_sources(sources), path)
+    pipeline.build(sources, path)
     return make_datasette(path)
 
 

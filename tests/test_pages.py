@@ -2,8 +2,7 @@
 
 import re
 
-from kwp_archive import database
-from kwp_archive.sources import read_sources
+from kwp_archive import pipeline
 
 from conftest import make_datasette
 
@@ -48,7 +47,7 @@ async def test_home_of_an_empty_archive_says_so(tmp_path, sources_dir):
     for name in ("records.csv", "document_people.csv", "document_organisations.csv"):
         path = sources_dir / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
-    database.write(read_sources(sources_dir), tmp_path / "archive.db")
+    pipeline.build(sources_dir, tmp_path / "archive.db")
     page = await page_of(make_datasette(tmp_path / "archive.db"), "/")
     assert "No documents yet" in page
 

@@ -5,8 +5,7 @@ import sys
 
 import pytest
 
-from kwp_archive import database
-from kwp_archive.sources import read_sources
+from kwp_archive import pipeline
 
 from conftest import ROOT, edit, make_datasette
 from test_site import rows_of
@@ -97,7 +96,7 @@ async def test_aliases_find_spellings_no_rule_reaches(tmp_path, sources_dir):
     edit(sources_dir / "people.csv", "pak-heon-yeong,Pak Heon-yeong,,",
          "pak-heon-yeong,Pak Heon-yeong,Pak Khen En,")
     path = tmp_path / "archive.db"
-    database.write(read_sources(sources_dir), path)
+    pipeline.build(sources_dir, path)
     ds = make_datasette(path)
     assert await found(ds, "search", q="Khen En") == PAK_HEON_YEONG
     rows = await rows_of(ds, "/archive/person.json?name=Pak+Khen+En")

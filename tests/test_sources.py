@@ -2,14 +2,15 @@
 
 import pytest
 
-from kwp_archive.sources import SourceError, read_sources
+from kwp_archive.pipeline import check
+from kwp_archive.sources import SourceError
 
 from conftest import edit
 
 
 def problems(directory):
     with pytest.raises(SourceError) as raised:
-        read_sources(directory)
+        check(directory)
     return [str(problem) for problem in raised.value.problems]
 
 
@@ -20,9 +21,9 @@ def only_problem(directory):
 
 
 def test_real_sources_read_cleanly(sources_dir):
-    sources = read_sources(sources_dir)
-    assert len(sources.documents) == 20
-    assert sources.warnings == []
+    summary = check(sources_dir)
+    assert summary.counts["documents"] == 20
+    assert summary.warnings == []
 
 
 def test_missing_required_column(sources_dir):

@@ -1,0 +1,101 @@
+"""sources/ -> archive.db: read each file, check it, write it, in one streaming pass.
+
+Rows go into a temporary database as they are read; SQLite refuses a taken key and finds
+references to nothing, and each refusal becomes a Problem with its file and line. Only when
+no problem is left is the file renamed over the output.
+"""
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import database, names
+from .sources import (Problem, SourceError, read_document_types, read_documents, read_links,
+                      read_organisations, read_people, readers)
+
+# Tables in the order they are loaded, each with its file and how its rows are read.
+LOADS = [
+    ("document_types", "document_types.csv", read_document_types),
+    ("documents", "records.csv", read_documents),
+    ("people", "people.csv", read_people),
+    ("organisations", "organisations.csv", read_organisations),
+    ("document_people", "document_people.csv",
+     lambda reader: read_links(reader, "person_id")),
+    ("document_organisations", "document_organisations.csv",
+     lambda reader: read_links(reader, "organisation_id")),
+]
+FILES = {table: filename for table, filename, _ in LOADS}
+
+
+@dataclass
+class Summary:
+    counts: dict
+    warnings: list = field(default_factory=list)
+
+
+def build(directory, output) -> Summary:
+    """Build the database at `output` from the CSV files in `directory`, or raise
+    SourceError with every problem found, leaving `output` as it was."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
+    problems, warnings = [], []
+    files = readers(directory, problems, warnings)
+    with database.atomic(output) as connection:
+        for table, filename, read in LOADS:
+            reader = files[filename]
+            database.insert(connection, table, read(reader), _duplicate_reporter(table, reader))
+        for table in ("documents", "document_people", "document_organisations"):
+            _report_unknown_references(connection, table, files)
+        if problems:
+            raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
+        warnings += _likely_duplicates(connection, files["people.csv"])
+        database.finish(connection)
+        counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in FILES}
+    return Summary(counts, warnings)
+
+
+def check(directory) -> Summary:
+    """Every check of build(), into a database that is thrown away."""
+    with tempfile.TemporaryDirectory() as scratch:
+        return build(directory, Path(scratch) / "check.db")
+
+
+def _duplicate_reporter(table, reader):
+    def report(row):
+        line = reader.lines.pop()  # the refused row was the last handed on
+        if table.startswith("document_"):
+            document_id, party_id, role = row
+            party_column = reader.header[1] if reader.header else "id"
+            reader.problem(line, party_column, f"{party_id!r} is already linked to "
+                           f"{document_id!r} as {role} by an earlier row")
+        else:
+            reader.problem(line, "id", f"{row[0]!r} is used by an earlier row")
+    return report
+
+
+def _report_unknown_references(connection, table, files):
+    reader = files[FILES[table]]
+    for rowid, column, value, parent in database.unknown_references(connection, table):
+        target = files[FILES[parent]]
+        if not target.usable or value in target.refused_ids:
+            continue  # that file's own problems are reported already
+        reader.problem(reader.lines[rowid - 1], column,
+                       f"{value!r} is not an id in {target.path.name}")
+
+
+def _likely_duplicates(connection, reader):
+    """Warnings for people whose names fold to the same key: one person entered twice?"""
+    first_with_key = {}
+    warnings = []
+    for rowid, person_id, name in connection.execute("SELECT rowid, id, name FROM people"):
+        line = reader.lines[rowid - 1]
+        earlier = first_with_key.setdefault(names.fold(name), (person_id, name, line))
+        if earlier[0] != person_id:
+            warnings.append(Problem(
+                reader.name, line, "name",
+                f"{name!r} ({person_id}) may be the same person as {earlier[1]!r} "
+                f"({earlier[0]}, line {earlier[2]}): the names fold to the same key",
+            ))
+    return warnings
