@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 SOURCES := $(wildcard sources/*.csv)
 
-.PHONY: run test check clean soak screenshots
+.PHONY: run test check clean soak screenshots bench publish-dir publish
 
 # Serve the site on http://$(HOST):$(PORT), rebuilding first if the sources changed.
 run: archive.db inspect-data.json
@@ -27,6 +27,17 @@ archive.db: $(VENV)/installed build.py $(wildcard kwp_archive/*.py) $(SOURCES)
 inspect-data.json: archive.db
 	$(BIN)/datasette inspect archive.db --inspect-file $@
 
+# A deployable application directory (database, metadata, plugins, templates, pinned
+# requirements, Procfile, Dockerfile, fly.toml): offline, no account needed.
+DIR ?= build/app
+publish-dir: archive.db inspect-data.json
+	$(BIN)/python -m kwp_archive.publish $(DIR) --database archive.db --inspect-file inspect-data.json
+
+# Deploy that directory to Fly. Needs an account and flyctl (https://fly.io/docs/flyctl/).
+publish: publish-dir
+	@command -v flyctl >/dev/null || { echo "flyctl is not installed: see the README"; exit 1; }
+	cd $(DIR) && flyctl deploy
+
 $(VENV)/installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed: try make PYTHON=python3.11"; exit 1; }
@@ -37,7 +48,7 @@ $(VENV)/installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) archive.db inspect-data.json
+	rm -rf $(VENV) .venv-peer archive.db inspect-data.json build
 
 # A bounded soak: a mixed workload at 64 connections for 60 s against the served site.
 soak: archive.db
@@ -46,3 +57,14 @@ soak: archive.db
 # The README's screenshots, docs/*.png, from the site as `make run` serves it.
 screenshots: archive.db
 	$(BIN)/python docs/screenshots.py --database archive.db
+
+# The benchmark at a million records (make bench RECORDS=10000 for a quick run). The peer,
+# csvs-to-sqlite, needs pandas: it gets a virtual environment of its own.
+RECORDS ?= 1000000
+bench: $(VENV)/installed .venv-peer/installed
+	$(BIN)/python bench/run.py --records $(RECORDS) --json bench/latest.json
+
+.venv-peer/installed:
+	$(PYTHON) -m venv .venv-peer
+	.venv-peer/bin/python -m pip install --quiet csvs-to-sqlite
+	touch $@

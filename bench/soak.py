@@ -1,11 +1,12 @@
 """A bounded soak test: a mixed workload against the site, served as `make run` serves it.
 
     python bench/soak.py [--seconds 60] [--connections 64] [--database archive.db] [--json FILE]
+    python bench/soak.py --url http://127.0.0.1:8001 --workload pages ...
 
-Starts the server on a free loopback port, runs `--connections` concurrent clients for
-`--seconds`, then stops it. Reports requests, errors (anything but the expected answer; the
-runaway queries' time-limit errors are counted apart, as intended), p99 latency, and the
-server's resident memory before and after.
+Starts the server on a free loopback port (or loads a server already running at --url),
+runs `--connections` concurrent clients for `--seconds`, then stops it. Reports requests,
+errors (anything but the expected answer; the runaway queries' time-limit errors are counted
+apart, as intended), p99 latency, and the server's resident memory before and after.
 """
 
 import argparse
@@ -27,7 +28,7 @@ from stats import percentile  # noqa: E402
 RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
 
 # (weight, path, expected status). The runaway query is meant to fail with the time limit.
-WORKLOAD = [
+MIXED = [
     (10, "/archive/documents", 200),
     (5, "/archive/people", 200),
     (5, "/archive/organisations", 200),
@@ -51,8 +52,13 @@ WORKLOAD = [
 ]
 
 
-async def client(http, base, deadline, results, rng):
-    paths = [(path, status) for weight, path, status in WORKLOAD for _ in range(weight)]
+def pages_workload(pages):
+    """Equal shares of the given paths, each expected to answer 200."""
+    return [(1, path, 200) for path in pages]
+
+
+async def client(http, base, deadline, results, rng, workload):
+    paths = [(path, status) for weight, path, status in workload for _ in range(weight)]
     while time.monotonic() < deadline:
         path, expected = rng.choice(paths)
         started = time.monotonic()
@@ -68,14 +74,14 @@ async def client(http, base, deadline, results, rng):
         results.append((path, runaway, ok, elapsed, status))
 
 
-async def soak(base, seconds, connections, seed=1):
+async def soak(base, seconds, connections, workload=MIXED, seed=1):
     rng = random.Random(seed)
     results = []
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=30) as http:
         deadline = time.monotonic() + seconds
         await asyncio.gather(*(
-            client(http, base, deadline, results, random.Random(rng.random()))
+            client(http, base, deadline, results, random.Random(rng.random()), workload)
             for _ in range(connections)
         ))
     return results
@@ -103,14 +109,22 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--database", default="archive.db")
+    parser.add_argument("--url", help="load this running server instead of starting one")
+    parser.add_argument("--page", action="append", dest="pages",
+                        help="load only these paths, in equal shares (repeatable)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
+    workload = pages_workload(args.pages) if args.pages else MIXED
 
-    with Server(args.database) as server:
-        before = server.rss_mb()
-        results = asyncio.run(soak(server.base, args.seconds, args.connections))
-        after = server.rss_mb()
-    report = summarise(results, args.seconds, before, after)
+    if args.url:
+        results = asyncio.run(soak(args.url, args.seconds, args.connections, workload))
+        report = summarise(results, args.seconds, None, None)
+    else:
+        with Server(args.database) as server:
+            before = server.rss_mb()
+            results = asyncio.run(soak(server.base, args.seconds, args.connections, workload))
+            after = server.rss_mb()
+        report = summarise(results, args.seconds, before, after)
     print(json.dumps(report, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")

@@ -38,10 +38,11 @@ select * from (
 # A person's or an organisation's documents, in date order, with the role in each.
 _PARTY_DOCUMENTS = """
 select 'documents' as link_table, documents.id, documents.title as label,
-    documents.date, {links}.role
+    {links}.date, {links}.role
 from {links} join documents on documents.id = {links}.document_id
 where {links}.{party} = :id
-order by documents.date, documents.id, {links}.rowid
+order by {links}.date, {links}.document_id, {links}.rowid
+limit 1000
 """
 
 ROW_QUERIES = {

@@ -48,6 +48,12 @@ def serve_command(database, inspect_file, host="127.0.0.1", port=8001):
     return command
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class Server:
     """The site served by `serve_command` on a free loopback port, for tests and bench/:
     a context manager that builds the inspect file, starts the server and waits for it."""
@@ -59,9 +65,7 @@ class Server:
     def __enter__(self):
         subprocess.run([sys.executable, "-m", "datasette", "inspect", str(self.database),
                         "--inspect-file", str(self.inspect_file)], check=True)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         # A file, not a pipe: Datasette logs a traceback per interrupted query.
         self.log = tempfile.TemporaryFile()

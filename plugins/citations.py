@@ -73,7 +73,7 @@ def extra_template_vars(view_name, request, datasette):
         return {}
 
     async def inner():
-        database = datasette.get_database(request.url_vars["database"])
+        database = datasette.get_database(route=request.url_vars["database"])
         result = await database.execute(
             "select title, date from documents where id = :id",
             {"id": tilde_decode(request.url_vars["pks"])},

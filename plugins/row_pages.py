@@ -25,8 +25,10 @@ def extra_template_vars(view_name, request, datasette):
         return {}
 
     async def inner():
-        name = request.url_vars["database"]
-        database = datasette.get_database(name)
+        # The URL holds the database's route, which a plugin may make differ from its name
+        # (datasette-hashed-urls, in the published app, adds the content hash).
+        database = datasette.get_database(route=request.url_vars["database"])
+        name = database.name
         params = {"id": tilde_decode(request.url_vars["pks"])}
 
         def with_path(row):

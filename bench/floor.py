@@ -1,0 +1,70 @@
+"""The floor: what SQLite itself costs for our database, with no checking at all.
+
+    python bench/floor.py SOURCES_DIR OUTPUT.db
+
+Reads the same CSV files with the csv module and inserts the same rows into the same tables
+(kwp_archive.database's schema, indexes, summaries and full-text indexes) with executemany in
+one transaction. It computes the date bounds the documents table needs, and nothing else: no
+validation, no line numbers, no reference checks, no atomic rename.
+"""
+
+import calendar
+import csv
+import sqlite3
+import sys
+from pathlib import Path
+
+from kwp_archive import database, names
+
+
+def bounded(rows):
+    for id, date, title, type, summary in rows:
+        year = int(date[:4])
+        if len(date) == 4:
+            start, end, precision = f"{date}-01-01", f"{date}-12-31", "year"
+        elif len(date) == 7:
+            last = calendar.monthrange(year, int(date[5:7]))[1]
+            start, end, precision = f"{date}-01", f"{date}-{last:02d}", "month"
+        else:
+            start = end = date
+            precision = "day"
+        yield id, date, start, end, precision, year, title, type, summary
+
+
+def rows(path, columns):
+    with open(path, newline="", encoding="utf-8") as file:
+        reader = csv.DictReader(file)
+        for row in reader:
+            yield tuple(row.get(column, "") for column in columns)
+
+
+def main(sources, output):
+    sources = Path(sources)
+    connection = sqlite3.connect(output, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.executescript(database.SCHEMA)
+    connection.create_function(
+        "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True)
+    connection.execute("BEGIN")
+    insert = database.INSERTS
+    connection.executemany(insert["document_types"], rows(
+        sources / "document_types.csv", ("id", "name", "description")))
+    connection.executemany(insert["documents"], bounded(rows(
+        sources / "records.csv", ("id", "date", "title", "type", "summary"))))
+    connection.executemany(insert["people"], rows(
+        sources / "people.csv", ("id", "name", "aliases", "position")))
+    connection.executemany(insert["organisations"], rows(
+        sources / "organisations.csv", ("id", "name", "aliases")))
+    connection.executemany(insert["document_people"], rows(
+        sources / "document_people.csv", ("document_id", "person_id", "role")))
+    connection.executemany(insert["document_organisations"], rows(
+        sources / "document_organisations.csv", ("document_id", "organisation_id", "role")))
+    connection.execute("COMMIT")
+    connection.executescript(
+        database.INDEXES + database.SUMMARIES + database.FULL_TEXT + "ANALYZE;")
+    connection.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

@@ -1,0 +1,147 @@
+"""The benchmark: build, floor and peer on the same generated sources, then pages and load.
+
+    python bench/run.py [--records 1000000] [--json FILE] [--work DIR] [--peer PATH]
+
+Every figure comes from this one run, so the ratios (build/floor, build/peer) compare like
+with like on whatever machine runs it.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import synth  # noqa: E402
+from stats import percentile  # noqa: E402
+
+from kwp_archive.site import Server  # noqa: E402
+
+# Runs a command in a fresh process and reports its wall time and the peak resident memory
+# of the command alone (the largest child this little process waited for).
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+"""
+
+
+def measure(command):
+    output = subprocess.run([sys.executable, "-c", _MEASURE, *map(str, command)],
+                            capture_output=True, text=True, check=True).stdout.split()
+    seconds, peak_kb, code = float(output[-3]), int(output[-2]), int(output[-1])
+    if code:
+        raise RuntimeError(f"{command[0]} failed with exit status {code}")
+    return round(seconds, 2), round(peak_kb / 1024, 1)
+
+
+def pages(records):
+    """The pages to time, named, on a database built from synth.write(records)."""
+    words = synth.vocabulary()
+    prolific, _ = synth.person_name(0)  # the first person is the most linked (Zipf)
+    middle = f"doc-{records // 2:08d}"
+    return {
+        "documents_table": "/archive/documents",
+        "search_rare": "/archive/search?" + urlencode({"q": words[-1]}),
+        "search_mid": "/archive/search?" + urlencode({"q": words[300]}),
+        "search_common": "/archive/search?" + urlencode({"q": words[0]}),
+        "facet_type": "/archive/documents?_facet=type",
+        "facet_year": "/archive/documents?_facet=year",
+        "person_prolific": "/archive/person?" + urlencode({"name": prolific}),
+        "document_row": f"/archive/documents/{middle}",
+    }
+
+
+def latency(base, path, repeat):
+    timings = []
+    for _ in range(repeat + 2):
+        started = time.perf_counter()
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            response.read()
+            assert response.status == 200, path
+        timings.append(time.perf_counter() - started)
+    timings = sorted(timings[2:])  # the first two warm the caches
+    return {"p50": round(percentile(timings, 50) * 1000, 1),
+            "p95": round(percentile(timings, 95) * 1000, 1)}
+
+
+def load(base, paths, seconds, connections):
+    """Load from a second process: bench/soak.py against the running server."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        command = [sys.executable, str(HERE / "soak.py"), "--url", base, "--seconds",
+                   str(seconds), "--connections", str(connections), "--json", report.name]
+        for path in paths:
+            command += ["--page", path]
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+        figures = json.loads(Path(report.name).read_text())
+    return {"requests": figures["requests"], "errors": figures["errors"], "rps": figures["rps"]}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--work", help="folder for sources and databases (a temporary one)")
+    parser.add_argument("--peer", default=str(ROOT / ".venv-peer" / "bin" / "csvs-to-sqlite"),
+                        help="the csvs-to-sqlite command (skipped if it is not there)")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per page timed")
+    parser.add_argument("--load-seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args(argv)
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="kwp-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    sources = synth.write(args.records, work / "sources")
+    built, floor, peer = work / "archive.db", work / "floor.db", work / "peer.db"
+    for path in (built, floor, peer):
+        path.unlink(missing_ok=True)
+
+    figures = {"records": args.records}
+    figures["build_s"], figures["build_peak_mb"] = measure(
+        [sys.executable, ROOT / "build.py", "--sources", sources, "--output", built])
+    figures["floor_s"], figures["floor_peak_mb"] = measure(
+        [sys.executable, HERE / "floor.py", sources, floor])
+    if Path(args.peer).exists():
+        figures["peer_s"], figures["peer_peak_mb"] = measure([args.peer, sources, peer])
+    else:
+        figures["peer_s"] = figures["peer_peak_mb"] = None
+    figures["build_over_floor"] = round(figures["build_s"] / figures["floor_s"], 2)
+    if figures["peer_s"]:
+        figures["build_over_peer"] = round(figures["build_s"] / figures["peer_s"], 2)
+
+    named = pages(args.records)
+    with Server(built) as server:
+        figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
+                                 for name, path in named.items()}
+        figures["load"] = load(server.base, list(named.values()), args.load_seconds,
+                               args.connections)
+        figures["server_rss_mb"] = server.rss_mb()
+    figures["machine"] = {"cores": os.cpu_count(), "memory_gb": _memory_gb()}
+
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    if not args.work:
+        shutil.rmtree(work)
+
+
+def _memory_gb():
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return round(int(line.split()[1]) / 1024 / 1024, 1)
+    return None
+
+
+if __name__ == "__main__":
+    main()

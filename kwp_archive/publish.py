@@ -1,0 +1,109 @@
+"""Write a deployable application directory for the site: offline, no account needed.
+
+    python -m kwp_archive.publish DIR [--database archive.db] [--inspect-file inspect-data.json]
+
+The directory holds the database and its inspect file, metadata.yml, plugins/, templates/
+and this package (the plugins import it), requirements.txt with every runtime package pinned,
+a Procfile with the start command, and a Dockerfile and fly.toml for Fly (the Dockerfile also
+serves Cloud Run). The start command is `python -m kwp_archive.site`: the very code `make run`
+uses, so the settings cannot drift.
+"""
+
+import argparse
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+from . import site
+
+# Plugins the published app adds to what `make run` has. datasette-hashed-urls puts the
+# database's content hash in every URL and gives those pages far-future cache headers, so a
+# CDN may keep them for good, and a rebuild (a new hash) can never be answered from a stale
+# cache. Locally it would only get in the way of plain /archive/ links.
+APP_PLUGINS = {"datasette-hashed-urls": "0.4"}
+# Installers, not something the app runs.
+NOT_PINNED = {"pip", "setuptools", "wheel"}
+PROJECT = "kwp-archive"
+PORT = 8080
+START = "python -m kwp_archive.site --host 0.0.0.0 --port ${PORT:-%d}" % PORT
+
+DOCKERFILE = f"""\
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+ENV PORT={PORT}
+EXPOSE {PORT}
+CMD {START}
+"""
+
+FLY_TOML = f"""\
+# Set the app's name with `fly launch --no-deploy --copy-config` or edit it here.
+app = "kwp-archive"
+primary_region = "ams"
+
+[http_service]
+  internal_port = {PORT}
+  force_https = true
+  # Replicas are stateless copies of one read-only file: start and stop them freely.
+  auto_stop_machines = "stop"
+  auto_start_machines = true
+  min_machines_running = 1
+
+[[vm]]
+  memory = "512mb"
+  cpu_kind = "shared"
+  cpus = 1
+"""
+
+
+def pinned_requirements():
+    """`name==version` for every package the site needs at run time, from this environment."""
+    pins, todo = {}, [Requirement(requirement) for requirement in metadata.requires(PROJECT)
+                      if "extra ==" not in requirement]
+    while todo:
+        requirement = todo.pop()
+        name = requirement.name.lower()
+        if name in pins or name in NOT_PINNED:
+            continue
+        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        pins[name] = metadata.version(name)
+        for needed in metadata.requires(name) or []:
+            todo.append(Requirement(needed))
+    pins.update(APP_PLUGINS)
+    return [f"{name}=={version}" for name, version in sorted(pins.items())]
+
+
+def write(directory, database="archive.db", inspect_file="inspect-data.json"):
+    directory = Path(directory)
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    shutil.copy(database, directory / "archive.db")
+    shutil.copy(inspect_file, directory / "inspect-data.json")
+    shutil.copy(site.METADATA, directory / site.METADATA.name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in (site.PLUGINS, site.TEMPLATES, Path(__file__).resolve().parent):
+        shutil.copytree(folder, directory / folder.name, ignore=ignore)
+    (directory / "requirements.txt").write_text("\n".join(pinned_requirements()) + "\n")
+    (directory / "Procfile").write_text(f"web: {START}\n")
+    (directory / "Dockerfile").write_text(DOCKERFILE)
+    (directory / "fly.toml").write_text(FLY_TOML)
+    return directory
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory")
+    parser.add_argument("--database", default="archive.db")
+    parser.add_argument("--inspect-file", default="inspect-data.json")
+    args = parser.parse_args(argv)
+    print(write(args.directory, args.database, args.inspect_file))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""`counted:` facets: column facets whose counts for the whole, unfiltered table come from the
+build (the facet_counts table), so a table page of a million rows does not count them anew on
+every view. Filtered pages, and columns the build did not count, are counted live, exactly as
+Datasette's column facets are."""
+
+import re
+
+from datasette import hookimpl
+from datasette.facets import ColumnFacet
+
+# Datasette's column facet asks for `select <column> as value, count(*) ... limit <n>`.
+_FACET_QUERY = re.compile(r"select\s+\[?(?P<column>[^\s\]]+)\]?\s+as value.*limit\s+(?P<limit>\d+)",
+                          re.DOTALL | re.IGNORECASE)
+COUNTS = """
+select value, count from facet_counts
+where table_name = :table and column_name = :column
+order by count desc, value
+limit :limit
+"""
+
+
+class CountedFacet(ColumnFacet):
+    type = "counted"
+
+    async def facet_results(self):
+        if self.table is None or _filtered(self.request) or not await self._all_counted():
+            return await super().facet_results()
+        # Datasette's own facet code builds the results (labels, links, selection); only
+        # its count queries are answered from the build's counts.
+        datasette = self.ds
+        self.ds = _AnsweredFromCounts(datasette, self.table)
+        try:
+            return await super().facet_results()
+        finally:
+            self.ds = datasette
+
+    async def _all_counted(self):
+        columns = [config["config"].get("column") or config["config"]["simple"]
+                   for config in self.get_configs()]
+        result = await self.ds.execute(
+            self.database,
+            "select distinct column_name from facet_counts where table_name = :table",
+            {"table": self.table},
+        )
+        return set(columns) <= {row["column_name"] for row in result.rows}
+
+
+def _filtered(request):
+    """Whether the page shows fewer rows than the whole table."""
+    for name in request.args:
+        if not name.startswith("_") or name in ("_where", "_through") or name.startswith(
+                "_search"):
+            return True
+    return False
+
+
+class _AnsweredFromCounts:
+    """Datasette, but for facet count queries, which it answers from facet_counts."""
+
+    def __init__(self, datasette, table):
+        self._datasette = datasette
+        self._table = table
+
+    def __getattr__(self, name):
+        return getattr(self._datasette, name)
+
+    async def execute(self, database, sql, params=None, **kwargs):
+        query = _FACET_QUERY.search(sql)
+        if query is None:
+            return await self._datasette.execute(database, sql, params, **kwargs)
+        return await self._datasette.execute(database, COUNTS, {
+            "table": self._table, "column": query["column"], "limit": int(query["limit"])})
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]

@@ -1,0 +1,163 @@
+"""make publish-dir: a deployable app, written offline, that runs with its own start command
+and serves what `make run` serves, with cache headers a CDN can keep."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_serve import fetch_json
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("publish") / "app"
+    # Through make, as a user runs it; it needs no network and no account.
+    result = subprocess.run(["make", "-s", "publish-dir", f"DIR={directory}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return directory
+
+
+def test_the_app_carries_database_metadata_plugins_and_templates(app):
+    for name in ("archive.db", "inspect-data.json", "metadata.yml", "Procfile", "Dockerfile",
+                 "fly.toml", "requirements.txt"):
+        assert (app / name).is_file(), name
+    assert (app / "archive.db").read_bytes() == (ROOT / "archive.db").read_bytes()
+    assert {path.name for path in (app / "plugins").glob("*.py")} == {
+        path.name for path in (ROOT / "plugins").glob("*.py")}
+    assert {path.name for path in (app / "templates").iterdir()} == {
+        path.name for path in (ROOT / "templates").iterdir()}
+    assert (app / "kwp_archive" / "site.py").read_text() == (
+        ROOT / "kwp_archive" / "site.py").read_text()
+    assert not list(app.rglob("__pycache__"))
+
+
+def test_every_requirement_is_pinned(app):
+    lines = (app / "requirements.txt").read_text().split()
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line) for line in lines), lines
+    pinned = dict(line.split("==") for line in lines)
+    from importlib import metadata
+    for name in ("datasette", "datasette-vega", "uvicorn", "jinja2"):
+        assert pinned[name.lower()] == metadata.version(name), name
+    assert pinned["datasette-hashed-urls"] == "0.4"
+
+
+def test_the_start_command_serves_immutable_with_the_inspect_file_and_settings(app):
+    procfile = (app / "Procfile").read_text()
+    assert procfile.startswith("web: python -m kwp_archive.site --host 0.0.0.0 --port ")
+    assert "CMD python -m kwp_archive.site" in (app / "Dockerfile").read_text()
+    command = subprocess.run(
+        [sys.executable, "-c", "import json, kwp_archive.site as s; "
+         "print(json.dumps(s.serve_command('archive.db', 'inspect-data.json')))"],
+        cwd=app, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(app)},
+    )
+    argv = json.loads(command.stdout)
+    assert argv[argv.index("--immutable") + 1] == "archive.db"
+    assert argv[argv.index("--inspect-file") + 1] == "inspect-data.json"
+    assert str(app / "metadata.yml") in argv
+    assert ["--setting", "suggest_facets", "off"] == argv[argv.index("suggest_facets") - 1:][:3]
+    assert "sql_time_limit_ms" in argv
+
+
+@pytest.fixture(scope="module")
+def running_app(app, tmp_path_factory):
+    """The app started by its own Procfile command, with its pinned CDN plugin added to this
+    environment's packages (no container engine)."""
+    deps = tmp_path_factory.mktemp("deps")
+    pinned = next(line for line in (app / "requirements.txt").read_text().split()
+                  if line.startswith("datasette-hashed-urls=="))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(deps), pinned], check=True, timeout=300)
+    from kwp_archive.site import free_port
+    port = free_port()
+    command = (app / "Procfile").read_text().split(":", 1)[1].strip()
+    log = open(app.parent / "app.log", "w+")
+    process = subprocess.Popen(
+        command, shell=True, cwd=app, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(deps),
+             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            log.seek(0)
+            pytest.fail(log.read())
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.parametrize("path", [
+    "/archive/documents.json?_shape=array&_size=max",
+    "/archive/documents/1956-09-17-mikoyan.ris",
+    "/archive/by_year.json?_shape=array",
+    "/archive/search.json?_shape=array&q=Mikoyan",
+    "/archive/documents/1956-09-17-mikoyan.json?_shape=array",
+])
+def test_the_app_serves_the_same_json_as_make_run(running_app, server, path):
+    local, _ = server
+    if path.endswith(".ris"):
+        def fetch(url):
+            with urllib.request.urlopen(url) as response:
+                return response.read()
+        assert fetch(running_app + path) == fetch(local + path)
+    else:
+        assert fetch_json(running_app + path) == fetch_json(local + path)
+
+
+def hash_of(app):
+    return json.loads((app / "inspect-data.json").read_text())["archive"]["hash"][:7]
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_plain_urls_redirect_to_the_database_hash(running_app, app):
+    opener = urllib.request.build_opener(NoRedirects)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(running_app + "/archive/documents?type=telegram")
+    assert redirect.value.code == 302
+    # The hash is the database's content: a rebuild that changes it changes every URL, so
+    # no cache can answer with a page of the old database.
+    assert redirect.value.headers["location"] == f"/archive-{hash_of(app)}/documents?type=telegram"
+    assert "max-age" not in (redirect.value.headers.get("cache-control") or "")
+
+
+@pytest.mark.parametrize("path", ["/documents", "/documents/1945-soviet-report", "/people",
+                                  "/people/mikoyan", "/search?q=plenum"])
+def test_hashed_pages_carry_far_future_cache_headers(running_app, app, path):
+    with urllib.request.urlopen(f"{running_app}/archive-{hash_of(app)}{path}") as response:
+        assert response.status == 200
+        assert response.headers["cache-control"] == "max-age=31536000, public"
+        page = response.read().decode()
+    if path.count("/") == 2:  # a row page: its card, whose links carry the hash too
+        assert 'class="record' in page
+        assert f'href="/archive-{hash_of(app)}/documents/' in page
+
+
+@pytest.mark.parametrize("path", ["/archive/documents", "/archive/documents/1945-soviet-report"])
+def test_make_run_pages_carry_cache_headers_too(server, path):
+    local, _ = server
+    with urllib.request.urlopen(local + path) as response:
+        assert re.fullmatch(r"max-age=\d+", response.headers["cache-control"])
