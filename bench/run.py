@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -34,6 +35,10 @@ started = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
+
+
+def progress(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def measure(command):
@@ -66,9 +71,11 @@ def latency(base, path, repeat):
     timings = []
     for _ in range(repeat + 2):
         started = time.perf_counter()
-        with urllib.request.urlopen(base + path, timeout=60) as response:
-            response.read()
-            assert response.status == 200, path
+        try:
+            with urllib.request.urlopen(base + path, timeout=60) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            return {"error": f"HTTP {error.code}"}
         timings.append(time.perf_counter() - started)
     timings = sorted(timings[2:])  # the first two warm the caches
     return {"p50": round(percentile(timings, 50) * 1000, 1),
@@ -101,16 +108,20 @@ def main(argv=None):
 
     work = Path(args.work or tempfile.mkdtemp(prefix="kwp-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    progress(f"writing {args.records:,} records of sources into {work}")
     sources = synth.write(args.records, work / "sources")
     built, floor, peer = work / "archive.db", work / "floor.db", work / "peer.db"
     for path in (built, floor, peer):
         path.unlink(missing_ok=True)
 
     figures = {"records": args.records}
+    progress("build.py")
     figures["build_s"], figures["build_peak_mb"] = measure(
         [sys.executable, ROOT / "build.py", "--sources", sources, "--output", built])
+    progress(f"build: {figures['build_s']} s, {figures['build_peak_mb']} MB; the floor")
     figures["floor_s"], figures["floor_peak_mb"] = measure(
         [sys.executable, HERE / "floor.py", sources, floor])
+    progress(f"floor: {figures['floor_s']} s; the peer")
     if Path(args.peer).exists():
         figures["peer_s"], figures["peer_peak_mb"] = measure([args.peer, sources, peer])
     else:
@@ -119,10 +130,12 @@ def main(argv=None):
     if figures["peer_s"]:
         figures["build_over_peer"] = round(figures["build_s"] / figures["peer_s"], 2)
 
+    progress(f"peer: {figures['peer_s']} s; pages")
     named = pages(args.records)
     with Server(built) as server:
         figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
                                  for name, path in named.items()}
+        progress(f"latencies: {figures['latency_ms']}; load")
         figures["load"] = load(server.base, list(named.values()), args.load_seconds,
                                args.connections)
         figures["server_rss_mb"] = server.rss_mb()

@@ -19,3 +19,44 @@ def test_soak_runs_and_reports(archive_db, tmp_path):
     assert report["requests"] > 0 and report["errors"] == 0
     assert report["server_rss_mb_before"] > 0 and report["server_rss_mb_after"] > 0
     assert set(report) >= {"requests", "errors", "time_limit_errors", "p99_ms"}
+
+
+def test_synth_is_deterministic_and_varied(tmp_path):
+    import hashlib
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synth
+
+    first = synth.write(400, tmp_path / "a", seed=3)
+    second = synth.write(400, tmp_path / "b", seed=3)
+    for path in first.iterdir():
+        assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(
+            (second / path.name).read_bytes()).digest(), path.name
+    with open(first / "records.csv", newline="") as file:
+        dates = [row["date"] for row in __import__("csv").DictReader(file)]
+    assert {len(date) for date in dates} == {4, 7, 10}  # years, months and days
+    with open(first / "document_people.csv", newline="") as file:
+        people = [row["person_id"] for row in __import__("csv").DictReader(file)]
+    counts = sorted((people.count(person) for person in set(people)), reverse=True)
+    assert counts[0] > 10 * counts[len(counts) // 2]  # a few very prolific, most rare
+
+
+def test_benchmark_runs_at_a_tiny_size(tmp_path):
+    report_file = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--records", "300", "--repeat", "2",
+         "--load-seconds", "1", "--connections", "2", "--json", str(report_file),
+         "--work", str(tmp_path / "work"), "--peer", str(tmp_path / "no-peer")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(report_file.read_text())
+    assert set(report) >= {"records", "build_s", "build_peak_mb", "floor_s", "peer_s",
+                           "peer_peak_mb", "latency_ms", "load"}
+    assert report["records"] == 300 and report["build_s"] > 0 and report["floor_s"] > 0
+    assert report["peer_s"] is None  # no csvs-to-sqlite given: skipped, not invented
+    assert set(report["latency_ms"]) == {
+        "documents_table", "search_rare", "search_mid", "search_common", "facet_type",
+        "facet_year", "person_prolific", "document_row"}
+    assert all(set(figures) == {"p50", "p95"} for figures in report["latency_ms"].values())
+    assert report["load"]["requests"] > 0 and report["load"]["errors"] == 0

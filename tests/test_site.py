@@ -183,3 +183,38 @@ async def test_full_download_of_every_table_streams_every_row(ds, archive_db, ta
         [(count,)] = connection.execute(f"select count(*) from [{table}]").fetchall()
     response = await get(ds, f"/archive/{table}.csv?_stream=on&_size=max")
     assert len(list(csv.DictReader(io.StringIO(response.text)))) == count
+
+
+@pytest.mark.parametrize("filters, where", [
+    ("", "1"),
+    ("year=1956", "year = 1956"),
+    ("type=letter", "type = 'letter'"),
+    ("_search=telegrams",
+     "rowid in (select rowid from documents_fts where documents_fts match 'telegrams')"),
+])
+async def test_counted_facets_match_live_counts(ds, archive_db, filters, where):
+    import sqlite3
+
+    facets = (await get(ds, f"/archive/documents.json?{filters}")).json()["facet_results"]
+    with sqlite3.connect(archive_db) as connection:
+        for column in ("type", "year", "date_precision"):
+            live = connection.execute(
+                f"select {column}, count(*) as n from documents where {where} "
+                f"group by {column} order by n desc, {column}").fetchall()
+            shown = [(item["value"], item["count"]) for item in facets[column]["results"]]
+            assert shown == live, column
+
+
+async def test_every_counted_facet_is_counted_by_the_build(ds, archive_db):
+    import sqlite3
+
+    import yaml
+
+    tables = yaml.safe_load(site.METADATA.read_text())["databases"]["archive"]["tables"]
+    with sqlite3.connect(archive_db) as connection:
+        counted = set(connection.execute(
+            "select distinct table_name, column_name from facet_counts").fetchall())
+    wanted = {(table, facet["counted"]) for table, described in tables.items()
+              for facet in described.get("facets", []) if isinstance(facet, dict)
+              and "counted" in facet}
+    assert wanted and wanted <= counted
