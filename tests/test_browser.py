@@ -11,6 +11,15 @@ import pytest
 from conftest import ARTIFACTS, ROOT
 
 
+def assert_chart_drawn(page):
+    """datasette-vega drew a chart of real size, and the page raised no error."""
+    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
+    chart.wait_for(state="visible", timeout=10_000)
+    box = chart.bounding_box()
+    assert box["width"] > 100 and box["height"] > 100
+    assert page.errors == []
+
+
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
@@ -66,11 +75,7 @@ def test_charts_draw_from_the_home_page_links(server, page, title):
     base, _ = server
     page.goto(base + "/")
     page.click(f'.ways-in li:has-text("Charts") >> a:text-is("{title}")')
-    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
-    chart.wait_for(state="visible", timeout=10_000)
-    box = chart.bounding_box()
-    assert box["width"] > 100 and box["height"] > 100
-    assert page.errors == []
+    assert_chart_drawn(page)
 
 
 @pytest.mark.parametrize("query", ["by_year", "by_type", "correspondence"])
@@ -78,11 +83,7 @@ def test_chart_draws_from_the_database_page_link(server, page, query):
     base, _ = server
     page.goto(f"{base}/archive")
     page.click(f'a[href^="/archive/{query}#g.mark=bar"]')
-    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
-    chart.wait_for(state="visible", timeout=10_000)
-    box = chart.bounding_box()
-    assert box["width"] > 100 and box["height"] > 100
-    assert page.errors == []
+    assert_chart_drawn(page)
 
 
 def test_make_screenshots_draws_the_readme_pictures(browser, archive_db, tmp_path):
