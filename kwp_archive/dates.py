@@ -36,7 +36,8 @@ def parse(text: str) -> PartialDate:
             text, f"{text}-01", f"{text}-{last_day:02d}", "month", year
         )
     if not 1 <= day <= last_day:
-        raise ValueError(f"{text!r} is not a calendar date: {year:04d}-{month:02d} has {last_day} days")
+        raise ValueError(
+            f"{text!r} is not a calendar date: {year:04d}-{month:02d} has {last_day} days")
     return PartialDate(text, text, text, "day", year)
 
 

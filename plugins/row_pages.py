@@ -31,9 +31,9 @@ def extra_template_vars(view_name, request, datasette):
         name = database.name
         params = {"id": tilde_decode(request.url_vars["pks"])}
 
-        def with_path(row):
-            path = datasette.urls.row(name, row["link_table"], tilde_encode(row["id"]))
-            return dict(row, path=path)
+        def with_path(row, link_table=None):
+            table_of_row = link_table or row["link_table"]
+            return dict(row, path=datasette.urls.row(name, table_of_row, tilde_encode(row["id"])))
 
         record = (await database.execute(RECORDS[table], params)).first()
         links = [with_path(row) for row in
@@ -43,8 +43,7 @@ def extra_template_vars(view_name, request, datasette):
             context["row_links"] = pages.group_by_role(links)
             neighbours = await database.execute(pages.DOCUMENT_NEIGHBOURS, params)
             context["neighbours"] = {
-                row["side"]: dict(row, path=datasette.urls.row(name, table, tilde_encode(row["id"])))
-                for row in neighbours.rows
+                row["side"]: with_path(row, table) for row in neighbours.rows
             }
         else:
             context["row_links"] = links

@@ -3,7 +3,6 @@ and column, with exit status 1, no traceback, and the previous database untouche
 
 import hashlib
 import shutil
-import string
 import subprocess
 import sys
 from pathlib import Path

@@ -1,7 +1,6 @@
 """Strangers' queries and hostile data: the site stays read-only, responsive and escaped."""
 
 import csv
-import json
 import threading
 import urllib.error
 import urllib.parse
