@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from . import site
 
@@ -66,7 +67,7 @@ def pinned_requirements():
                       if "extra ==" not in requirement]
     while todo:
         requirement = todo.pop()
-        name = requirement.name.lower()
+        name = canonicalize_name(requirement.name)
         if name in pins or name in NOT_PINNED:
             continue
         if requirement.marker and not requirement.marker.evaluate({"extra": ""}):

@@ -44,9 +44,10 @@ def test_every_requirement_is_pinned(app):
     lines = (app / "requirements.txt").read_text().split()
     assert all(re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line) for line in lines), lines
     pinned = dict(line.split("==") for line in lines)
+    assert len(pinned) == len(lines), "a package pinned twice under two spellings"
     from importlib import metadata
-    for name in ("datasette", "datasette-vega", "uvicorn", "jinja2"):
-        assert pinned[name.lower()] == metadata.version(name), name
+    for name in ("datasette", "datasette-vega", "uvicorn", "jinja2", "typing-extensions"):
+        assert pinned[name] == metadata.version(name), name
     assert pinned["datasette-hashed-urls"] == "0.4"
 
 
