@@ -45,7 +45,7 @@ def build(directory, output) -> Summary:
         for table, filename, read in LOADS:
             reader = files[filename]
             database.insert(connection, table, read(reader), _duplicate_reporter(table, reader))
-        for table in ("documents", "document_people", "document_organisations"):
+        for table in ("documents", *LINK_TABLES):
             _report_unknown_references(connection, table, files)
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
@@ -62,10 +62,13 @@ def check(directory) -> Summary:
         return build(directory, Path(scratch) / "check.db")
 
 
+LINK_TABLES = ("document_people", "document_organisations")
+
+
 def _duplicate_reporter(table, reader):
     def report(row):
         line = reader.lines.pop()  # the refused row was the last handed on
-        if table.startswith("document_"):
+        if table in LINK_TABLES:
             document_id, party_id, role = row
             party_column = reader.header[1] if reader.header else "id"
             reader.problem(line, party_column, f"{party_id!r} is already linked to "
