@@ -139,3 +139,10 @@ async def test_timeline_lists_authors_and_recipients(ds):
     letter = next(row for row in rows if row["document_id"] == "1956-09-05-letter-to-ccp")
     assert letter["authors"] == "Seo Hwi; Yun Gong-heum; Li Pil-gyu; Kim Gwan"
     assert letter["recipients"] == "Chinese Communist Party Central Committee"
+
+
+async def test_row_pages_are_titled_by_their_record(ds):
+    page = await page_of(ds, "/archive/documents/1945-soviet-report")
+    assert "<title>Soviet Report on Communists in Korea, 1945 (1945)</title>" in page
+    page = await page_of(ds, "/archive/people/mikoyan")
+    assert "<title>Anastas Mikoyan</title>" in page
