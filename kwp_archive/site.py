@@ -60,7 +60,9 @@ class Server:
 
     def __init__(self, database):
         self.database = Path(database).resolve()
-        self.inspect_file = self.database.with_name(self.database.stem + "-inspect.json")
+        # Its own folder for the inspect file, so nothing is left beside the database.
+        self.scratch = tempfile.TemporaryDirectory(prefix="kwp-server-")
+        self.inspect_file = Path(self.scratch.name) / "inspect-data.json"
 
     def __enter__(self):
         subprocess.run([sys.executable, "-m", "datasette", "inspect", str(self.database),
@@ -98,6 +100,7 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
+        self.scratch.cleanup()
 
 
 # Debian's chromium, for the browser tests and `make screenshots` (Playwright drives it; no

@@ -26,3 +26,9 @@ def test_serves_tables_queries_and_settings(server):
     assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 1000
     plugins = {plugin["name"] for plugin in fetch_json(base + "/-/plugins.json")}
     assert {"datasette-vega", "row_pages.py", "search_snippets.py", "human_dates.py", "home.py"} <= plugins
+
+
+def test_serving_leaves_nothing_beside_the_database(server, archive_db):
+    # The inspect file and the log live in the server's own scratch space: serving a
+    # database in a checkout must not add files to it.
+    assert [path.name for path in archive_db.parent.iterdir()] == ["archive.db"]
