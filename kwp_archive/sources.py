@@ -306,68 +306,71 @@ def _aliases(reader, line, value):
 # order of its table in kwp_archive.database, and notes each row's line in reader.lines.
 
 
-def _hand_on(reader, line, ok, row_id, row):
-    if ok:
-        reader.lines.append(line)
-        return row
-    if row_id is not None:
-        reader.refused_ids.add(row_id)
-    return None
+def _entities(reader, values_of):
+    """The rows of a file of things with ids. `values_of(reader, line, row)` checks a row
+    beyond its id and gives its tuple, or None when the row is unusable."""
+    for line, row in reader.rows():
+        valid_id = _identifier(reader, line, "id", row["id"])
+        values = values_of(reader, line, row)
+        if valid_id and values is not None:
+            reader.lines.append(line)
+            yield values
+        elif valid_id:
+            reader.refused_ids.add(row["id"])
+
+
+def _document_type(reader, line, row):
+    ok = _text(reader, line, "name", row["name"], required=True)
+    ok &= _text(reader, line, "description", row.get("description", ""))
+    return (row["id"], row["name"], row.get("description", "")) if ok else None
+
+
+def _document(reader, line, row):
+    ok = _text(reader, line, "title", row["title"], required=True)
+    ok &= _text(reader, line, "summary", row["summary"])
+    ok &= _identifier(reader, line, "type", row["type"])
+    try:
+        date = dates.parse(row["date"])
+    except ValueError as error:
+        reader.problem(line, "date", str(error))
+        return None
+    if not ok:
+        return None
+    return (row["id"], date.text, date.start, date.end, date.precision, date.year,
+            row["title"], row["type"], row["summary"])
+
+
+def _person(reader, line, row):
+    ok = _text(reader, line, "name", row["name"], required=True)
+    ok &= _text(reader, line, "position", row.get("position", ""))
+    aliases = _aliases(reader, line, row.get("aliases", ""))
+    if not ok or aliases is None:
+        return None
+    return row["id"], row["name"], ALIAS_JOIN.join(aliases), row.get("position", "")
+
+
+def _organisation(reader, line, row):
+    ok = _text(reader, line, "name", row["name"], required=True)
+    aliases = _aliases(reader, line, row.get("aliases", ""))
+    if not ok or aliases is None:
+        return None
+    return row["id"], row["name"], ALIAS_JOIN.join(aliases)
 
 
 def read_document_types(reader):
-    for line, row in reader.rows():
-        valid_id = _identifier(reader, line, "id", row["id"])
-        ok = _text(reader, line, "name", row["name"], required=True)
-        ok &= _text(reader, line, "description", row.get("description", ""))
-        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None,
-                          (row["id"], row["name"], row.get("description", "")))
-        if handed:
-            yield handed
+    return _entities(reader, _document_type)
 
 
 def read_documents(reader):
-    for line, row in reader.rows():
-        valid_id = _identifier(reader, line, "id", row["id"])
-        ok = True
-        try:
-            date = dates.parse(row["date"])
-        except ValueError as error:
-            reader.problem(line, "date", str(error))
-            ok = False
-        ok &= _text(reader, line, "title", row["title"], required=True)
-        ok &= _text(reader, line, "summary", row["summary"])
-        ok &= _identifier(reader, line, "type", row["type"])
-        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None, ok and (
-            row["id"], date.text, date.start, date.end, date.precision, date.year,
-            row["title"], row["type"], row["summary"]))
-        if handed:
-            yield handed
+    return _entities(reader, _document)
 
 
 def read_people(reader):
-    for line, row in reader.rows():
-        valid_id = _identifier(reader, line, "id", row["id"])
-        ok = _text(reader, line, "name", row["name"], required=True)
-        ok &= _text(reader, line, "position", row.get("position", ""))
-        aliases = _aliases(reader, line, row.get("aliases", ""))
-        ok &= aliases is not None
-        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None, (
-            row["id"], row["name"], ALIAS_JOIN.join(aliases or ()), row.get("position", "")))
-        if handed:
-            yield handed
+    return _entities(reader, _person)
 
 
 def read_organisations(reader):
-    for line, row in reader.rows():
-        valid_id = _identifier(reader, line, "id", row["id"])
-        ok = _text(reader, line, "name", row["name"], required=True)
-        aliases = _aliases(reader, line, row.get("aliases", ""))
-        ok &= aliases is not None
-        handed = _hand_on(reader, line, valid_id and ok, row["id"] if valid_id else None,
-                          (row["id"], row["name"], ALIAS_JOIN.join(aliases or ())))
-        if handed:
-            yield handed
+    return _entities(reader, _organisation)
 
 
 def read_links(reader, party_column):
@@ -381,9 +384,9 @@ def read_links(reader, party_column):
             reader.problem(line, "role", f"{role!r} is not a role; use one of: "
                            + ", ".join(ROLES))
             ok = False
-        handed = _hand_on(reader, line, ok, None, (document_id, party_id, role))
-        if handed:
-            yield handed
+        if ok:
+            reader.lines.append(line)
+            yield document_id, party_id, role
 
 
 def readers(directory, problems, warnings):
