@@ -65,6 +65,12 @@ CREATE TABLE document_organisations (
     date TEXT,
     PRIMARY KEY (document_id, organisation_id, role)
 );
+CREATE TABLE correspondence (
+    author TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (author, recipient)
+);
 CREATE TABLE facet_counts (
     table_name TEXT NOT NULL,
     column_name TEXT NOT NULL,
@@ -119,7 +125,26 @@ SELECT '{table}', '{column}', {column}, count(*) FROM {table}
 WHERE {column} IS NOT NULL GROUP BY {column};
 """
 
-SUMMARIES = _SUMMARY.format(
+# Who wrote to whom, counted once: pairing the authors and recipients of a million documents
+# takes seconds, past the time limit of a page.
+CORRESPONDENCE = """
+WITH parties AS (
+    SELECT document_id, role, people.name
+    FROM document_people JOIN people ON people.id = document_people.person_id
+    UNION ALL
+    SELECT document_id, role, organisations.name
+    FROM document_organisations
+    JOIN organisations ON organisations.id = document_organisations.organisation_id
+)
+INSERT INTO correspondence (author, recipient, documents)
+SELECT authors.name, recipients.name, count(*)
+FROM parties AS authors
+JOIN parties AS recipients ON recipients.document_id = authors.document_id
+WHERE authors.role = 'author' AND recipients.role = 'recipient'
+GROUP BY authors.name, recipients.name;
+"""
+
+SUMMARIES = CORRESPONDENCE + _SUMMARY.format(
     parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
 ) + _SUMMARY.format(
     parties="organisations", links="document_organisations", party="organisation_id",
