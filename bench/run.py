@@ -67,6 +67,20 @@ def pages(records):
     }
 
 
+def more_pages(records):
+    """Pages with no target in the issue, timed so that a slow one shows."""
+    return {
+        "home": "/",
+        "timeline": "/archive/timeline",
+        "correspondence": "/archive/correspondence",
+        "by_year": "/archive/by_year",
+        "by_type": "/archive/by_type",
+        "citations": "/archive/citations",
+        "documents_ris": "/archive/documents.ris",
+        "person_row": "/archive/people/person-0000000",
+    }
+
+
 def latency(base, path, repeat):
     timings = []
     for _ in range(repeat + 2):
@@ -135,6 +149,8 @@ def main(argv=None):
     with Server(built) as server:
         figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
                                  for name, path in named.items()}
+        figures["more_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))
+                                      for name, path in more_pages(args.records).items()}
         progress(f"latencies: {figures['latency_ms']}; load")
         figures["load"] = load(server.base, list(named.values()), args.load_seconds,
                                args.connections)

@@ -59,4 +59,5 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
         "documents_table", "search_rare", "search_mid", "search_common", "facet_type",
         "facet_year", "person_prolific", "document_row"}
     assert all(set(figures) == {"p50", "p95"} for figures in report["latency_ms"].values())
+    assert all(set(figures) == {"p50", "p95"} for figures in report["more_latency_ms"].values())
     assert report["load"]["requests"] > 0 and report["load"]["errors"] == 0
