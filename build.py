@@ -27,6 +27,8 @@ def main(argv=None):
             summary = pipeline.check(args.sources)
         else:
             summary = pipeline.build(args.sources, args.output)
+            if args.package:
+                written = package.write(args.output, args.package, site.METADATA)
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -46,11 +48,6 @@ def main(argv=None):
         return 0
     print(f"{args.output}: {described}.")
     if args.package:
-        try:
-            written = package.write(args.output, args.package, site.METADATA)
-        except OSError as error:
-            print(f"error: {error.filename}: cannot write: {error.strerror}", file=sys.stderr)
-            return 1
         print(f"{written}: a data package of {len(package.TABLES)} tables.")
     return 0
 

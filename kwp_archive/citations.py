@@ -9,33 +9,22 @@ import re
 from dataclasses import dataclass
 
 from . import dates
+from .pages import parties_of
 
 ARCHIVE = "Wilson Center Digital Archive, History and Public Policy Program"
 
 # One row per document asked for, with its authors and recipients (people, then
 # organisations, each in the editors' order) as JSON arrays. :ids is a JSON array of ids.
-# The parties are looked up per document, through the links' primary keys: a common table
-# expression over every link would be built whole, all million of them.
 CITABLE_DOCUMENTS = """
 select
     documents.id, documents.title, documents.date, documents.summary,
     document_types.name as type,
-    (select json_group_array(name) from ({parties_in_role}) where role = 'author') as authors,
-    (select json_group_array(name) from ({parties_in_role}) where role = 'recipient')
-        as recipients
+    (select json_group_array(label) from ({parties}) where role = 'author') as authors,
+    (select json_group_array(label) from ({parties}) where role = 'recipient') as recipients
 from documents
 join document_types on document_types.id = documents.type
 where documents.id in (select value from json_each(:ids))
-""".format(parties_in_role="""
-    select people.name, document_people.role, 0 as kind, document_people.rowid as place
-    from document_people join people on people.id = document_people.person_id
-    where document_people.document_id = documents.id
-    union all
-    select organisations.name, document_organisations.role, 1, document_organisations.rowid
-    from document_organisations
-    join organisations on organisations.id = document_organisations.organisation_id
-    where document_organisations.document_id = documents.id
-    order by kind, place""")
+""".format(parties=parties_of("documents.id"))
 
 
 @dataclass(frozen=True)

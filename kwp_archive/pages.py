@@ -3,21 +3,27 @@ rows are grouped. The plugins run these; the tests can reach them without a serv
 
 from .sources import ROLES
 
-# A document's people and organisations, with the table to link to: people first, then
-# organisations, each in the editors' order (the order of a letter's signatures, say).
-DOCUMENT_PARTIES = """
+def parties_of(document):
+    """SQL for a document's people and organisations (link_table, id, label, role, place):
+    people first, then organisations, each in the editors' order (the order of a letter's
+    signatures, say). `document` is the SQL of its id: a parameter, or a column of an outer
+    query. Looked up through the links' keys, so it costs the same at any size."""
+    return f"""
 select 'people' as link_table, people.id, people.name as label, document_people.role,
     document_people.rowid as place
 from document_people join people on people.id = document_people.person_id
-where document_people.document_id = :id
+where document_people.document_id = {document}
 union all
 select 'organisations', organisations.id, organisations.name, document_organisations.role,
     document_organisations.rowid
 from document_organisations
 join organisations on organisations.id = document_organisations.organisation_id
-where document_organisations.document_id = :id
+where document_organisations.document_id = {document}
 order by link_table desc, place
 """
+
+
+DOCUMENT_PARTIES = parties_of(":id")
 
 # The documents just before and after one in time: by date as stored (a year sorts before the
 # days within it), then by id among documents of the same date.
@@ -53,12 +59,10 @@ ROW_QUERIES = {
     ),
 }
 
-# The figures on the home page.
-FIGURES = """
+# The date span on the home page (two lookups in the date index); the counts beside it come
+# from the table counts Datasette keeps for an immutable database.
+DATE_SPAN = """
 select
-    (select count(*) from documents) as documents,
-    (select count(*) from people) as people,
-    (select count(*) from organisations) as organisations,
     (select min(date) from documents) as first_date,
     (select max(date) from documents) as last_date
 """

@@ -10,18 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import database, names
-from .sources import (Problem, SourceError, read_document_types, read_documents, read_links,
-                      read_organisations, read_people, readers)
+from .sources import (DOCUMENT_ORGANISATIONS, DOCUMENT_PEOPLE, DOCUMENT_TYPES, ORGANISATIONS,
+                      PEOPLE, RECORDS, Problem, SourceError, read_document_types,
+                      read_documents, read_links, read_organisations, read_people, readers)
 
 # Tables in the order they are loaded, each with its file and how its rows are read.
 LOADS = [
-    ("document_types", "document_types.csv", read_document_types),
-    ("documents", "records.csv", read_documents),
-    ("people", "people.csv", read_people),
-    ("organisations", "organisations.csv", read_organisations),
-    ("document_people", "document_people.csv",
+    ("document_types", DOCUMENT_TYPES.filename, read_document_types),
+    ("documents", RECORDS.filename, read_documents),
+    ("people", PEOPLE.filename, read_people),
+    ("organisations", ORGANISATIONS.filename, read_organisations),
+    ("document_people", DOCUMENT_PEOPLE.filename,
      lambda reader: read_links(reader, "person_id")),
-    ("document_organisations", "document_organisations.csv",
+    ("document_organisations", DOCUMENT_ORGANISATIONS.filename,
      lambda reader: read_links(reader, "organisation_id")),
 ]
 FILES = {table: filename for table, filename, _ in LOADS}
@@ -49,7 +50,7 @@ def build(directory, output) -> Summary:
             _report_unknown_references(connection, table, files)
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
-        warnings += _likely_duplicates(connection, files["people.csv"])
+        warnings += _likely_duplicates(connection, files[PEOPLE.filename])
         database.finish(connection)
         counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in FILES}

@@ -54,6 +54,19 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def wait_until_serving(base, process, attempts=300):
+    """Whether the server at `base` answers before `process` ends or 30 seconds pass."""
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            return True
+        except OSError:
+            if process.poll() is not None:
+                return False
+            time.sleep(0.1)
+    return False
+
+
 class Server:
     """The site served by `serve_command` on a free loopback port, for tests and bench/:
     a context manager that builds the inspect file, starts the server and waits for it."""
@@ -76,14 +89,8 @@ class Server:
              "--inspect-file", str(self.inspect_file), "--port", str(port)],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(self.base + "/-/versions.json", timeout=1)
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
+        if wait_until_serving(self.base, self.process):
+            return self
         self.log.seek(0)
         output = self.log.read().decode(errors="replace")
         self.__exit__()

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -78,7 +77,7 @@ def running_app(app, tmp_path_factory):
                   if line.startswith("datasette-hashed-urls=="))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(deps), pinned], check=True, timeout=300)
-    from kwp_archive.site import free_port
+    from kwp_archive.site import free_port, wait_until_serving
     port = free_port()
     command = (app / "Procfile").read_text().split(":", 1)[1].strip()
     log = open(app.parent / "app.log", "w+")
@@ -89,15 +88,7 @@ def running_app(app, tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    break
-                time.sleep(0.1)
-        else:
+        if not wait_until_serving(base, process):
             log.seek(0)
             pytest.fail(log.read())
         yield base
