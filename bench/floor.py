@@ -18,7 +18,7 @@ from kwp_archive import database, names
 
 
 def bounded(rows):
-    for id, date, title, type, summary in rows:
+    for id, date, title, type, summary, *provenance in rows:
         year = int(date[:4])
         if len(date) == 4:
             start, end, precision = f"{date}-01-01", f"{date}-12-31", "year"
@@ -28,7 +28,7 @@ def bounded(rows):
         else:
             start = end = date
             precision = "day"
-        yield id, date, start, end, precision, year, title, type, summary
+        yield id, date, start, end, precision, year, title, type, summary, *provenance
 
 
 def rows(path, columns):
@@ -48,10 +48,13 @@ def main(sources, output):
         "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True)
     connection.execute("BEGIN")
     insert = database.INSERTS
-    connection.executemany(insert["document_types"], rows(
-        sources / "document_types.csv", ("id", "name", "description")))
+    connection.executemany(insert["document_types"], (
+        (id, name, description, int(sent == "yes")) for id, name, description, sent in rows(
+            sources / "document_types.csv", ("id", "name", "description", "sent"))))
     connection.executemany(insert["documents"], bounded(rows(
-        sources / "records.csv", ("id", "date", "title", "type", "summary"))))
+        sources / "records.csv", ("id", "date", "title", "type", "summary", "source_url",
+                                  "archive", "archive_reference", "translator",
+                                  "original_language"))))
     connection.executemany(insert["people"], rows(
         sources / "people.csv", ("id", "name", "aliases", "position")))
     connection.executemany(insert["organisations"], rows(
@@ -60,6 +63,11 @@ def main(sources, output):
         sources / "document_people.csv", ("document_id", "person_id", "role")))
     connection.executemany(insert["document_organisations"], rows(
         sources / "document_organisations.csv", ("document_id", "organisation_id", "role")))
+    for table, columns in (("collections", ("id", "name", "source_url")),
+                           ("subjects", ("id", "name", "source_url")),
+                           ("document_collections", ("document_id", "collection_id")),
+                           ("document_subjects", ("document_id", "subject_id"))):
+        connection.executemany(insert[table], rows(sources / f"{table}.csv", columns))
     connection.execute("COMMIT")
     connection.executescript(
         database.INDEXES + database.SUMMARIES + database.FULL_TEXT + "ANALYZE;")

@@ -14,6 +14,8 @@ import itertools
 import random
 from pathlib import Path
 
+from kwp_archive import provenance
+
 TYPES = [  # (id, name, share of documents)
     ("telegram", "Telegram", 30), ("letter", "Letter", 18), ("report", "Report", 15),
     ("memorandum", "Memorandum", 10), ("conversation-record", "Record of conversation", 9),
@@ -92,8 +94,14 @@ def write(records, out, seed=1):
 
     with open(out / "document_types.csv", "w", newline="", encoding="utf-8") as file:
         rows = csv.writer(file)
-        rows.writerow(["id", "name", "description"])
-        rows.writerows((type_id, name, f"A {name.lower()}.") for type_id, name, _ in TYPES)
+        rows.writerow(["id", "name", "description", "sent"])
+        rows.writerows((type_id, name, f"A {name.lower()}.", "yes")
+                       for type_id, name, _ in TYPES)
+    for name, header in (("collections.csv", ["id", "name", "source_url"]),
+                         ("subjects.csv", ["id", "name", "source_url"]),
+                         ("document_collections.csv", ["document_id", "collection_id"]),
+                         ("document_subjects.csv", ["document_id", "subject_id"])):
+        writer(name, header)[0].close()
 
     file, rows = writer("people.csv", ["id", "name", "aliases", "position"])
     with file:
@@ -107,7 +115,7 @@ def write(records, out, seed=1):
             rows.writerow([f"org-{index:05d}", f"{text(2, 4)[:-1]} Committee {index}", ""])
 
     documents, people_links, organisation_links = (
-        writer("records.csv", ["id", "date", "title", "type", "summary"]),
+        writer("records.csv", ["id", "date", "title", "type", "summary", "source_url"]),
         writer("document_people.csv", ["document_id", "person_id", "role"]),
         writer("document_organisations.csv", ["document_id", "organisation_id", "role"]),
     )
@@ -124,7 +132,8 @@ def write(records, out, seed=1):
                 date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             [type_id] = rng.choices(type_ids, cum_weights=type_weights)
             summary = text(20, 45) if rng.random() < 0.95 else ""
-            documents[1].writerow([document_id, date, text(6, 14), type_id, summary])
+            documents[1].writerow([document_id, date, text(6, 14), type_id, summary,
+                                   f"{provenance.ARCHIVE_SITE}document/{index}"])
             links = set()
             for _ in range(rng.randint(0, 4)):
                 [person] = rng.choices(range(sizes["people"]), cum_weights=person_weights)

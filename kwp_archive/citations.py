@@ -1,7 +1,9 @@
 """Citations of documents: RIS, BibTeX, CSL-JSON and a Chicago-style note.
 
-Each document is cited as a manuscript held by the archive, with its people and organisations
-as authors and recipients, and its date at the precision it was given.
+Each document is cited as the Digital Archive cites it: a manuscript published by the
+History and Public Policy Program Digital Archive, held by an archive (GARF, AVPRF...) at a
+reference (fond, opis, delo, listy), translated by someone, at the archive's page; with its
+people and organisations as authors and recipients, and its date at the precision it was given.
 """
 
 import json
@@ -10,15 +12,15 @@ from dataclasses import dataclass
 
 from . import dates
 from .pages import parties_of
-
-ARCHIVE = "Wilson Center Digital Archive, History and Public Policy Program"
+from .provenance import PUBLISHER, WEBSITE, document_page
 
 # One row per document asked for, with its authors and recipients (people, then
 # organisations, each in the editors' order) as JSON arrays. :ids is a JSON array of ids.
 CITABLE_DOCUMENTS = """
 select
     documents.id, documents.title, documents.date, documents.summary,
-    document_types.name as type,
+    document_types.name as type, documents.source_url, documents.archive,
+    documents.archive_reference, documents.translator,
     (select json_group_array(label) from ({parties}) where role = 'author') as authors,
     (select json_group_array(label) from ({parties}) where role = 'recipient') as recipients
 from documents
@@ -36,13 +38,28 @@ class Citable:
     type: str
     authors: tuple
     recipients: tuple
+    source_url: str = ""
+    archive: str = ""
+    archive_reference: str = ""
+    translator: str = ""
 
     @classmethod
     def from_row(cls, row):
         return cls(
             row["id"], row["title"], row["date"], row["summary"], row["type"],
             tuple(json.loads(row["authors"])), tuple(json.loads(row["recipients"])),
+            row["source_url"], row["archive"], row["archive_reference"], row["translator"],
         )
+
+    @property
+    def url(self):
+        """The document's own page on the archive; None where we only have a listing."""
+        return document_page(self.source_url)
+
+    @property
+    def location(self):
+        """Where the holding archive keeps it: "GARF, Fond 5446, Opis 98c, Delo 721"."""
+        return ", ".join(part for part in (self.archive, self.archive_reference) if part)
 
     @property
     def date_parts(self):
@@ -56,9 +73,18 @@ def in_order(rows, ids):
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
 
-def chicago(title, date) -> str:
-    """A recommended citation, Chicago notes style, for an archival document."""
-    return f"“{title},” {dates.human(date)}, {ARCHIVE}."
+def chicago(title, date, archive="", archive_reference="", translator="", source_url=""):
+    """The recommended citation, in the archive's own form (Chicago notes style):
+    "Title," date, History and Public Policy Program Digital Archive, archive, reference.
+    Translated by X. URL."""
+    parts = [f"“{title},” {dates.human(date)}", PUBLISHER]
+    parts += [part for part in (archive, archive_reference) if part]
+    citation = ", ".join(parts) + "."
+    if translator:
+        citation += f" Translated by {translator}."
+    if document_page(source_url):
+        citation += f" {source_url}."
+    return citation
 
 
 # RIS --------------------------------------------------------------------------------------
@@ -80,7 +106,14 @@ def ris(citables) -> str:
         fields.append(("M3", citable.type))
         if citable.summary:
             fields.append(("AB", citable.summary))
-        fields.append(("DB", ARCHIVE))
+        fields.append(("PB", PUBLISHER))
+        fields.append(("DB", WEBSITE))
+        if citable.archive:
+            fields.append(("AV", citable.location))
+        if citable.translator:
+            fields.append(("A4", citable.translator))
+        if citable.url:
+            fields.append(("UR", citable.url))
         lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields]
         lines += ["ER  - ", ""]
     return "\r\n".join(lines)
@@ -126,9 +159,16 @@ def bibtex(citables) -> str:
         fields.append(("type", _bibtex_text(citable.type)))
         if citable.summary:
             fields.append(("abstract", _bibtex_text(citable.summary)))
-        note = ARCHIVE
+        if citable.translator:
+            fields.append(("translator", "{" + _bibtex_text(citable.translator) + "}"))
+        fields.append(("publisher", _bibtex_text(PUBLISHER)))
+        if citable.location:
+            fields.append(("library", _bibtex_text(citable.location)))
+        if citable.url:
+            fields.append(("url", citable.url))
+        note = PUBLISHER
         if citable.recipients:
-            note = f"Addressed to {', '.join(citable.recipients)}. {ARCHIVE}"
+            note = f"Addressed to {', '.join(citable.recipients)}. {PUBLISHER}"
         fields.append(("note", _bibtex_text(note)))
         body = ",\n".join(
             f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
@@ -150,8 +190,16 @@ def csl_json(citables) -> list:
             "title": citable.title,
             "genre": citable.type,
             "issued": {"date-parts": [citable.date_parts]},
-            "archive": ARCHIVE,
+            "publisher": PUBLISHER,
         }
+        if citable.archive:
+            item["archive"] = citable.archive
+        if citable.archive_reference:
+            item["archive_location"] = citable.archive_reference
+        if citable.translator:
+            item["translator"] = [{"literal": citable.translator}]
+        if citable.url:
+            item["URL"] = citable.url
         if citable.authors:
             item["author"] = [{"literal": name} for name in citable.authors]
         if citable.recipients:
@@ -160,3 +208,24 @@ def csl_json(citables) -> list:
             item["abstract"] = citable.summary
         items.append(item)
     return items
+
+
+# Highwire Press tags -------------------------------------------------------------------------
+
+def highwire(citable) -> list:
+    """(name, content) of the <meta name="citation_..."> tags that Zotero's browser connector
+    and Google Scholar read from a document's page."""
+    tags = [("citation_title", citable.title),
+            ("citation_date", "/".join(f"{part:02d}" if index else f"{part:04d}"
+                                       for index, part in enumerate(citable.date_parts)))]
+    tags += [("citation_author", name) for name in citable.authors]
+    tags.append(("citation_publisher", PUBLISHER))
+    if citable.location:
+        tags.append(("citation_archive_location", citable.location))
+    if citable.translator:
+        tags.append(("citation_translator", citable.translator))
+    if citable.url:
+        tags.append(("citation_public_url", citable.url))
+    if citable.summary:
+        tags.append(("citation_abstract", citable.summary))
+    return tags

@@ -23,7 +23,8 @@ SCHEMA = f"""
 CREATE TABLE document_types (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
-    description TEXT NOT NULL
+    description TEXT NOT NULL,
+    sent INTEGER NOT NULL CHECK (sent IN (0, 1))
 );
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
@@ -34,7 +35,14 @@ CREATE TABLE documents (
     year INTEGER NOT NULL,
     title TEXT NOT NULL,
     type TEXT NOT NULL REFERENCES document_types(id),
-    summary TEXT NOT NULL
+    summary TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    archive TEXT NOT NULL,
+    archive_reference TEXT NOT NULL,
+    translator TEXT NOT NULL,
+    original_language TEXT NOT NULL,
+    collections TEXT NOT NULL DEFAULT '[]',
+    subjects TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
@@ -51,6 +59,18 @@ CREATE TABLE organisations (
     document_count INTEGER NOT NULL DEFAULT 0,
     roles TEXT NOT NULL DEFAULT '[]'
 );
+CREATE TABLE collections (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE subjects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE document_people (
     document_id TEXT NOT NULL REFERENCES documents(id),
     person_id TEXT NOT NULL REFERENCES people(id),
@@ -64,6 +84,16 @@ CREATE TABLE document_organisations (
     role TEXT NOT NULL CHECK ({_ROLE_CHECK}),
     date TEXT,
     PRIMARY KEY (document_id, organisation_id, role)
+);
+CREATE TABLE document_collections (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    collection_id TEXT NOT NULL REFERENCES collections(id),
+    PRIMARY KEY (document_id, collection_id)
+);
+CREATE TABLE document_subjects (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    subject_id TEXT NOT NULL REFERENCES subjects(id),
+    PRIMARY KEY (document_id, subject_id)
 );
 CREATE TABLE correspondence (
     author TEXT NOT NULL,
@@ -91,6 +121,8 @@ CREATE INDEX document_people_role ON document_people(role);
 CREATE INDEX document_organisations_organisation
     ON document_organisations(organisation_id, date, document_id);
 CREATE INDEX document_organisations_role ON document_organisations(role);
+CREATE INDEX document_collections_collection ON document_collections(collection_id);
+CREATE INDEX document_subjects_subject ON document_subjects(subject_id);
 """
 
 _ROLE_ORDER = "CASE role " + " ".join(
@@ -111,6 +143,30 @@ UPDATE {parties} SET
         )
     );
 """
+# Each document's collections and subjects by name, as JSON arrays: the documents table facets
+# them, and a reader sees them beside the title.
+_LISTED_IN = """
+UPDATE documents SET
+    collections = coalesce((
+        SELECT json_group_array(name) FROM (
+            SELECT collections.name FROM document_collections
+            JOIN collections ON collections.id = document_collections.collection_id
+            WHERE document_collections.document_id = documents.id ORDER BY collections.name
+        )), '[]'),
+    subjects = coalesce((
+        SELECT json_group_array(name) FROM (
+            SELECT subjects.name FROM document_subjects
+            JOIN subjects ON subjects.id = document_subjects.subject_id
+            WHERE document_subjects.document_id = documents.id ORDER BY subjects.name
+        )), '[]')
+WHERE documents.id IN (SELECT document_id FROM document_collections
+                       UNION SELECT document_id FROM document_subjects);
+UPDATE collections SET document_count = (
+    SELECT count(*) FROM document_collections WHERE collection_id = collections.id);
+UPDATE subjects SET document_count = (
+    SELECT count(*) FROM document_subjects WHERE subject_id = subjects.id);
+"""
+
 # The columns whose facets are counted once, here, for the unfiltered table: counting a
 # million rows on every page view is what makes a large table page slow. The counted_facets
 # plugin answers from these counts; metadata.yml asks for them with `counted:` facets.
@@ -119,22 +175,38 @@ COUNTED_FACETS = {
     "document_people": ("role",),
     "document_organisations": ("role",),
 }
+# Columns holding JSON arrays, counted by their items for `counted_array:` facets.
+COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects")}
 _FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', {column}, count(*) FROM {table}
 WHERE {column} IS NOT NULL GROUP BY {column};
 """
+_ARRAY_FACET_COUNT = """
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
+FROM {table}, json_each({table}.{column}) AS item
+WHERE {table}.{column} != '[]' GROUP BY item.value;
+"""
 
 # Who wrote to whom, counted once: pairing the authors and recipients of a million documents
-# takes seconds, past the time limit of a page.
+# takes seconds, past the time limit of a page. Only documents that were sent count: a speech
+# is addressed to its audience, and that is no correspondence.
 CORRESPONDENCE = """
-WITH parties AS (
+WITH sent AS (
+    SELECT documents.id FROM documents
+    JOIN document_types ON document_types.id = documents.type
+    WHERE document_types.sent
+),
+parties AS (
     SELECT document_id, role, people.name
     FROM document_people JOIN people ON people.id = document_people.person_id
+    WHERE document_id IN sent
     UNION ALL
     SELECT document_id, role, organisations.name
     FROM document_organisations
     JOIN organisations ON organisations.id = document_organisations.organisation_id
+    WHERE document_id IN sent
 )
 INSERT INTO correspondence (author, recipient, documents)
 SELECT authors.name, recipients.name, count(*)
@@ -144,7 +216,7 @@ WHERE authors.role = 'author' AND recipients.role = 'recipient'
 GROUP BY authors.name, recipients.name;
 """
 
-SUMMARIES = CORRESPONDENCE + _SUMMARY.format(
+SUMMARIES = CORRESPONDENCE + _LISTED_IN + _SUMMARY.format(
     parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
 ) + _SUMMARY.format(
     parties="organisations", links="document_organisations", party="organisation_id",
@@ -152,6 +224,9 @@ SUMMARIES = CORRESPONDENCE + _SUMMARY.format(
 ) + "".join(
     _FACET_COUNT.format(table=table, column=column)
     for table, columns in COUNTED_FACETS.items() for column in columns
+) + "".join(
+    _ARRAY_FACET_COUNT.format(table=table, column=column)
+    for table, columns in COUNTED_ARRAY_FACETS.items() for column in columns
 )
 
 # name_keys() is the Python function names.keys, registered on the connection: the folded
@@ -193,12 +268,19 @@ SELECT rowid, name, aliases, name_keys(name || ';' || aliases) FROM people;
 
 # The insert for each table, in the column order the loaders of kwp_archive.sources yield.
 INSERTS = {
-    "document_types": "INSERT INTO document_types (id, name, description) VALUES (?, ?, ?)",
+    "document_types":
+        "INSERT INTO document_types (id, name, description, sent) VALUES (?, ?, ?, ?)",
     "documents": """INSERT INTO documents
-        (id, date, date_start, date_end, date_precision, year, title, type, summary)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (id, date, date_start, date_end, date_precision, year, title, type, summary,
+         source_url, archive, archive_reference, translator, original_language)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
     "people": "INSERT INTO people (id, name, aliases, position) VALUES (?, ?, ?, ?)",
     "organisations": "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
+    "collections": "INSERT INTO collections (id, name, source_url) VALUES (?, ?, ?)",
+    "subjects": "INSERT INTO subjects (id, name, source_url) VALUES (?, ?, ?)",
+    "document_collections":
+        "INSERT INTO document_collections (document_id, collection_id) VALUES (?, ?)",
+    "document_subjects": "INSERT INTO document_subjects (document_id, subject_id) VALUES (?, ?)",
     # Each link carries its document's date, so that a person's documents list in date order
     # straight from an index, however many there are.
     "document_people": """INSERT INTO document_people (document_id, person_id, role, date)

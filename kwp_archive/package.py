@@ -8,11 +8,13 @@ from pathlib import Path
 
 import yaml
 
-TABLES = ("documents", "people", "organisations", "document_types", "document_people",
-          "document_organisations")
+TABLES = ("documents", "people", "organisations", "document_types", "collections", "subjects",
+          "document_people", "document_organisations", "document_collections",
+          "document_subjects")
 _TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
 # Text columns that the sources may leave empty; every other column always has a value.
-_MAY_BE_EMPTY = {"summary", "aliases", "position", "description"}
+_MAY_BE_EMPTY = {"summary", "aliases", "position", "description", "archive",
+                 "archive_reference", "translator", "original_language"}
 
 
 def write(database, directory, metadata_path) -> Path:

@@ -67,7 +67,8 @@ select
     (select max(date) from documents) as last_date
 """
 
-ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients", "mentioned": "Mentioned"}
+ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",
+                 "participant": "Participants", "mentioned": "Mentioned"}
 
 
 def group_by_role(rows):

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import database, names
-from .sources import (DOCUMENT_ORGANISATIONS, DOCUMENT_PEOPLE, DOCUMENT_TYPES, ORGANISATIONS,
-                      PEOPLE, RECORDS, Problem, SourceError, read_document_types,
-                      read_documents, read_links, read_organisations, read_people, readers)
+from .sources import (COLLECTIONS, DOCUMENT_COLLECTIONS, DOCUMENT_ORGANISATIONS,
+                      DOCUMENT_PEOPLE, DOCUMENT_SUBJECTS, DOCUMENT_TYPES, ORGANISATIONS, PEOPLE,
+                      RECORDS, SUBJECTS, Problem, SourceError, read_document_types,
+                      read_documents, read_links, read_listings, read_memberships,
+                      read_organisations, read_people, readers)
 
 # Tables in the order they are loaded, each with its file and how its rows are read.
 LOADS = [
@@ -20,10 +22,16 @@ LOADS = [
     ("documents", RECORDS.filename, read_documents),
     ("people", PEOPLE.filename, read_people),
     ("organisations", ORGANISATIONS.filename, read_organisations),
+    ("collections", COLLECTIONS.filename, read_listings),
+    ("subjects", SUBJECTS.filename, read_listings),
     ("document_people", DOCUMENT_PEOPLE.filename,
      lambda reader: read_links(reader, "person_id")),
     ("document_organisations", DOCUMENT_ORGANISATIONS.filename,
      lambda reader: read_links(reader, "organisation_id")),
+    ("document_collections", DOCUMENT_COLLECTIONS.filename,
+     lambda reader: read_memberships(reader, "collection_id")),
+    ("document_subjects", DOCUMENT_SUBJECTS.filename,
+     lambda reader: read_memberships(reader, "subject_id")),
 ]
 FILES = {table: filename for table, filename, _ in LOADS}
 
@@ -63,17 +71,19 @@ def check(directory) -> Summary:
         return build(directory, Path(scratch) / "check.db")
 
 
-LINK_TABLES = ("document_people", "document_organisations")
+LINK_TABLES = ("document_people", "document_organisations", "document_collections",
+               "document_subjects")
 
 
 def _duplicate_reporter(table, reader):
     def report(row):
         line = reader.lines.pop()  # the refused row was the last handed on
         if table in LINK_TABLES:
-            document_id, party_id, role = row
-            party_column = reader.header[1] if reader.header else "id"
+            document_id, party_id, *role = row
+            party_column = reader.layout.required[1]
+            as_role = f" as {role[0]}" if role else ""
             reader.problem(line, party_column, f"{party_id!r} is already linked to "
-                           f"{document_id!r} as {role} by an earlier row")
+                           f"{document_id!r}{as_role} by an earlier row")
         else:
             reader.problem(line, "id", f"{row[0]!r} is used by an earlier row")
     return report

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import dates
+from . import dates, provenance
 
-ROLES = ("author", "recipient", "mentioned")
+# A participant is a party to a conversation or meeting that someone else recorded.
+ROLES = ("author", "recipient", "participant", "mentioned")
 ALIAS_SEPARATOR = ";"
 # How the database stores a list of aliases.
 ALIAS_JOIN = "; "
@@ -52,15 +53,26 @@ class Layout:
     optional: tuple = ()
 
 
-DOCUMENT_TYPES = Layout("document_types.csv", ("id", "name"), ("description",))
-RECORDS = Layout("records.csv", ("id", "date", "title", "summary", "type"))
+DOCUMENT_TYPES = Layout("document_types.csv", ("id", "name"), ("description", "sent"))
+# The citation columns hold what the archive's citation of the document gives, and are empty
+# where no page of the archive gives it.
+CITATION_COLUMNS = ("archive", "archive_reference", "translator", "original_language")
+RECORDS = Layout("records.csv", ("id", "date", "title", "summary", "type", "source_url"),
+                 CITATION_COLUMNS)
 PEOPLE = Layout("people.csv", ("id", "name"), ("aliases", "position"))
 ORGANISATIONS = Layout("organisations.csv", ("id", "name"), ("aliases",))
+COLLECTIONS = Layout("collections.csv", ("id", "name", "source_url"))
+SUBJECTS = Layout("subjects.csv", ("id", "name", "source_url"))
 DOCUMENT_PEOPLE = Layout("document_people.csv", ("document_id", "person_id", "role"))
 DOCUMENT_ORGANISATIONS = Layout(
     "document_organisations.csv", ("document_id", "organisation_id", "role")
 )
-LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
+DOCUMENT_COLLECTIONS = Layout("document_collections.csv", ("document_id", "collection_id"))
+DOCUMENT_SUBJECTS = Layout("document_subjects.csv", ("document_id", "subject_id"))
+LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS,
+           DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS, DOCUMENT_SUBJECTS)
+# How document_types.csv says whether documents of a type are sent to someone.
+SENT = {"yes": 1, "no": 0, "": 0}
 
 
 # Longer cells are a mistake (a pasted document?); the csv module's limit, larger still, only
@@ -319,16 +331,33 @@ def _entities(reader, values_of):
             reader.refused_ids.add(row["id"])
 
 
+def _source_url(reader, line, value):
+    problem = provenance.url_problem(value)
+    if problem:
+        reader.problem(line, "source_url", problem)
+        return False
+    return True
+
+
 def _document_type(reader, line, row):
     ok = _text(reader, line, "name", row["name"], required=True)
     ok &= _text(reader, line, "description", row.get("description", ""))
-    return (row["id"], row["name"], row.get("description", "")) if ok else None
+    sent = row.get("sent", "")
+    if sent not in SENT:
+        reader.problem(line, "sent", f"{sent!r} is not yes, no or empty (no): say whether "
+                       "documents of this type are sent to someone")
+        ok = False
+    return (row["id"], row["name"], row.get("description", ""), SENT.get(sent)) if ok else None
 
 
 def _document(reader, line, row):
     ok = _text(reader, line, "title", row["title"], required=True)
     ok &= _text(reader, line, "summary", row["summary"])
     ok &= _identifier(reader, line, "type", row["type"])
+    ok &= _source_url(reader, line, row["source_url"])
+    citation = tuple(row.get(column, "") for column in CITATION_COLUMNS)
+    for column, value in zip(CITATION_COLUMNS, citation):
+        ok &= _text(reader, line, column, value)
     try:
         date = dates.parse(row["date"])
     except ValueError as error:
@@ -337,7 +366,14 @@ def _document(reader, line, row):
     if not ok:
         return None
     return (row["id"], date.text, date.start, date.end, date.precision, date.year,
-            row["title"], row["type"], row["summary"])
+            row["title"], row["type"], row["summary"], row["source_url"], *citation)
+
+
+def _listing(reader, line, row):
+    """A collection or subject of the archive: a name, and the page that lists it."""
+    ok = _text(reader, line, "name", row["name"], required=True)
+    ok &= _source_url(reader, line, row["source_url"])
+    return (row["id"], row["name"], row["source_url"]) if ok else None
 
 
 def _person(reader, line, row):
@@ -373,6 +409,11 @@ def read_organisations(reader):
     return _entities(reader, _organisation)
 
 
+def read_listings(reader):
+    """collections.csv or subjects.csv."""
+    return _entities(reader, _listing)
+
+
 def read_links(reader, party_column):
     """(document_id, party_id, role) rows of document_people.csv or
     document_organisations.csv."""
@@ -387,6 +428,16 @@ def read_links(reader, party_column):
         if ok:
             reader.lines.append(line)
             yield document_id, party_id, role
+
+
+def read_memberships(reader, listing_column):
+    """(document_id, listing_id) rows of document_collections.csv or document_subjects.csv."""
+    for line, row in reader.rows():
+        ok = _identifier(reader, line, "document_id", row["document_id"])
+        ok &= _identifier(reader, line, listing_column, row[listing_column])
+        if ok:
+            reader.lines.append(line)
+            yield row["document_id"], row[listing_column]
 
 
 def readers(directory, problems, warnings):

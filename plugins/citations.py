@@ -64,7 +64,8 @@ def register_output_renderer(datasette):
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("chicago_citation", 2, citations.chicago, deterministic=True)
+    # chicago_citation(title, date[, archive, archive_reference, translator, source_url])
+    conn.create_function("chicago_citation", -1, citations.chicago, deterministic=True)
 
 
 @hookimpl
@@ -74,11 +75,16 @@ def extra_template_vars(view_name, request, datasette):
 
     async def inner():
         database = datasette.get_database(route=request.url_vars["database"])
-        result = await database.execute(
-            "select title, date from documents where id = :id",
-            {"id": tilde_decode(request.url_vars["pks"])},
-        )
-        row = result.first()
-        return {"citation": citations.chicago(row["title"], row["date"]) if row else None}
+        ids = [tilde_decode(request.url_vars["pks"])]
+        result = await database.execute(citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)})
+        [citable] = citations.in_order(result.rows, ids) or [None]
+        if citable is None:
+            return {"citation": None}
+        return {
+            "citation": citations.chicago(
+                citable.title, citable.date, citable.archive, citable.archive_reference,
+                citable.translator, citable.source_url),
+            "citation_meta": citations.highwire(citable),
+        }
 
     return inner

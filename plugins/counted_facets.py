@@ -1,4 +1,4 @@
-"""`counted:` facets: column facets whose counts for the whole, unfiltered table come from the
+"""`counted:` and `counted_array:` facets: column and array facets whose counts for the whole, unfiltered table come from the
 build (the facet_counts table), so a table page of a million rows does not count them anew on
 every view. Filtered pages, and columns the build did not count, are counted live, exactly as
 Datasette's column facets are."""
@@ -6,11 +6,15 @@ Datasette's column facets are."""
 import re
 
 from datasette import hookimpl
-from datasette.facets import ColumnFacet
+from datasette.facets import ArrayFacet, ColumnFacet
 
-# Datasette's column facet asks for `select <column> as value, count(*) ... limit <n>`.
+# Datasette's column facet asks for `select <column> as value, count(*) ... limit <n>`; its
+# array facet for `... json_each([inner].[<column>]) ... limit <n>`.
 _FACET_QUERY = re.compile(r"select\s+\[?(?P<column>[^\s\]]+)\]?\s+as value.*limit\s+(?P<limit>\d+)",
                           re.DOTALL | re.IGNORECASE)
+_ARRAY_FACET_QUERY = re.compile(
+    r"json_each\(\[inner\]\.\[?(?P<column>[^\s\])]+)\]?\).*limit\s+(?P<limit>\d+)",
+    re.DOTALL | re.IGNORECASE)
 COUNTS = """
 select value, count from facet_counts
 where table_name = :table and column_name = :column
@@ -19,8 +23,9 @@ limit :limit
 """
 
 
-class CountedFacet(ColumnFacet):
-    type = "counted"
+class _Counted:
+    """A facet whose count queries, on an unfiltered table, the build has answered."""
+    query = _FACET_QUERY
 
     async def facet_results(self):
         if self.table is None or _filtered(self.request) or not await self._all_counted():
@@ -28,7 +33,7 @@ class CountedFacet(ColumnFacet):
         # Datasette's own facet code builds the results (labels, links, selection); only
         # its count queries are answered from the build's counts.
         datasette = self.ds
-        self.ds = _AnsweredFromCounts(datasette, self.table)
+        self.ds = _AnsweredFromCounts(datasette, self.table, self.query)
         try:
             return await super().facet_results()
         finally:
@@ -45,6 +50,15 @@ class CountedFacet(ColumnFacet):
         return set(columns) <= {row["column_name"] for row in result.rows}
 
 
+class CountedFacet(_Counted, ColumnFacet):
+    type = "counted"
+
+
+class CountedArrayFacet(_Counted, ArrayFacet):
+    type = "counted_array"
+    query = _ARRAY_FACET_QUERY
+
+
 def _filtered(request):
     """Whether the page shows fewer rows than the whole table."""
     for name in request.args:
@@ -57,15 +71,16 @@ def _filtered(request):
 class _AnsweredFromCounts:
     """Datasette, but for facet count queries, which it answers from facet_counts."""
 
-    def __init__(self, datasette, table):
+    def __init__(self, datasette, table, query):
         self._datasette = datasette
         self._table = table
+        self._query = query
 
     def __getattr__(self, name):
         return getattr(self._datasette, name)
 
     async def execute(self, database, sql, params=None, **kwargs):
-        query = _FACET_QUERY.search(sql)
+        query = self._query.search(sql)
         if query is None:
             return await self._datasette.execute(database, sql, params, **kwargs)
         return await self._datasette.execute(database, COUNTS, {
@@ -74,4 +89,4 @@ class _AnsweredFromCounts:
 
 @hookimpl
 def register_facet_classes():
-    return [CountedFacet]
+    return [CountedFacet, CountedArrayFacet]

@@ -1,10 +1,12 @@
 """Row pages read as a catalogue card: a document with its date, type, summary, parties by
 role and neighbours in time; a person or an organisation with their documents in order."""
 
+import json
+
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
 
-from kwp_archive import pages
+from kwp_archive import pages, provenance
 
 RECORDS = {
     "documents": """
@@ -40,6 +42,12 @@ def extra_template_vars(view_name, request, datasette):
                  (await database.execute(pages.ROW_QUERIES[table], params)).rows]
         context = {"record": dict(record) if record else None}
         if table == "documents":
+            if record:
+                context["record"].update(
+                    document_page=provenance.document_page(record["source_url"]),
+                    collections_list=json.loads(record["collections"]),
+                    subjects_list=json.loads(record["subjects"]),
+                )
             context["row_links"] = pages.group_by_role(links)
             neighbours = await database.execute(pages.DOCUMENT_NEIGHBOURS, params)
             context["neighbours"] = {

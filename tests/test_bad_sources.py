@@ -70,7 +70,8 @@ def test_bad_source_set(tmp_path, previous, case):
 def test_a_ten_megabyte_cell(tmp_path, previous):
     sources = source_set(tmp_path)
     (sources / "records.csv").write_text(
-        "id,date,title,type,summary\ndoc-1,1956-09-03,A letter,letter," + "x" * 10_000_000 + "\n")
+        "id,date,title,type,source_url,summary\ndoc-1,1956-09-03,A letter,letter,"
+        "https://digitalarchive.wilsoncenter.org/document/example," + "x" * 10_000_000 + "\n")
     assert_fails_cleanly(build(sources, previous[0]),
                          f"{sources}/records.csv:2: summary: the cell is 10,000,000 characters",
                          previous)

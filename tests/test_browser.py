@@ -96,3 +96,23 @@ def test_make_screenshots_draws_the_readme_pictures(browser, archive_db, tmp_pat
     assert pictures == ["chart.png", "document.png", "home.png", "person.png"]
     for path in tmp_path.glob("*.png"):
         assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
+
+
+def test_a_document_page_gives_zotero_a_complete_item(server, page):
+    """What Zotero's connector reads: the Highwire citation_* tags, read back in chromium."""
+    base, _ = server
+    page.goto(base + "/archive/documents/1956-09-21-mikoyan")
+    shot(page, "zotero-1-document")
+    tags = page.eval_on_selector_all(
+        'meta[name^="citation_"]', "tags => tags.map(tag => [tag.name, tag.content])")
+    assert ["citation_title", "Telegram from A. Mikoyan to the CPSU Central Committee"] in tags
+    assert ["citation_date", "1956/09/21"] in tags
+    assert ["citation_author", "Anastas Mikoyan"] in tags
+    assert ["citation_publisher", "History and Public Policy Program Digital Archive"] in tags
+    assert ["citation_public_url",
+            "https://digitalarchive.wilsoncenter.org/document/120194"] in tags
+    link = page.locator("a.archive-link")
+    assert link.inner_text() == "Read the document at the Wilson Center Digital Archive"
+    assert link.get_attribute("href") == tags[[name for name, _ in tags].index(
+        "citation_public_url")][1]
+    assert page.errors == []

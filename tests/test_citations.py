@@ -1,5 +1,6 @@
 """Citation files, read back by real parsers: rispy, bibtexparser, and the CSL-JSON schema."""
 
+import html
 import json
 from pathlib import Path
 
@@ -14,7 +15,11 @@ from kwp_archive import citations, pipeline
 from conftest import edit, make_datasette
 
 CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text())
-ARCHIVE = "Wilson Center Digital Archive, History and Public Policy Program"
+PUBLISHER = "History and Public Policy Program Digital Archive"
+# The one record of the test sources whose archive page gave its whole citation.
+CITED = "1956-09-21-mikoyan"
+CITED_URL = "https://digitalarchive.wilsoncenter.org/document/120194"
+CITED_REFERENCE = "Fond 5446, Opis 98c, Delo 718, Listy 12-16"
 TELEGRAM = "Telegram from A. Mikoyan to the CPSU Central Committee"
 
 
@@ -53,10 +58,20 @@ async def test_ris_of_a_search(ds):
     assert telegram["authors"] == ["Anastas Mikoyan"]
     assert telegram["secondary_authors"] == ["CPSU Central Committee"]
     assert telegram["year"] == "1956" and telegram["date"] == "1956/09/17/"
-    assert telegram["name_of_database"] == ARCHIVE
+    assert telegram["name_of_database"] == "Wilson Center Digital Archive"
+    assert telegram["publisher"] == PUBLISHER
+    assert "urls" not in telegram  # only a listing of the archive shows it
     assert telegram["abstract"].startswith("Mikoyan reports")
     assert by_id["1956-09-15-ivanov-august-plenum"]["secondary_authors"] == [
         "Anastas Mikoyan", "Shepilov"]
+
+
+async def test_ris_carries_the_archives_citation(ds):
+    [entry] = await ris_entries(ds, f"/archive/documents.ris?id={CITED}")
+    assert entry["urls"] == [CITED_URL]
+    assert entry["subsidiary_authors"] == ["Gary Goldberg"]
+    # AV, the location in the archive: rispy has no name for it, Zotero reads it.
+    assert entry["unknown_tag"]["AV"] == [f"GARF, {CITED_REFERENCE}"]
 
 
 async def test_ris_keeps_a_year_a_year(ds):
@@ -84,11 +99,18 @@ async def test_csl_json_validates_and_keeps_precision(ds):
     by_id = {item["id"]: item for item in items}
     assert by_id["1945-soviet-report"]["issued"] == {"date-parts": [[1945]]}
     assert by_id["1946-01-11-memorandum"]["issued"] == {"date-parts": [[1946, 1, 11]]}
-    mikoyan = by_id["1956-09-21-mikoyan"]
+    mikoyan = by_id[CITED]
     assert mikoyan["type"] == "manuscript"
     assert mikoyan["author"] == [{"literal": "Anastas Mikoyan"}]
     assert mikoyan["recipient"] == [{"literal": "CPSU Central Committee"}]
-    assert mikoyan["archive"] == ARCHIVE
+    assert mikoyan["publisher"] == PUBLISHER
+    assert mikoyan["archive"] == "GARF"
+    assert mikoyan["archive_location"] == CITED_REFERENCE
+    assert mikoyan["translator"] == [{"literal": "Gary Goldberg"}]
+    assert mikoyan["URL"] == CITED_URL
+    # Fields no page gave are left out, not filled with guesses.
+    assert {"archive", "archive_location", "translator", "URL"}.isdisjoint(
+        by_id["1946-01-11-memorandum"])
     assert "abstract" not in by_id["1956-09-15-ivanov-mikoyan"]  # no summary given
 
 
@@ -122,11 +144,17 @@ async def test_no_citation_links_where_there_are_no_documents(ds, path):
 async def test_recommended_citation_on_the_row_page_and_in_a_query(ds):
     page = (await ds.client.get("/archive/documents/1946-01-11-memorandum")).text
     expected = ("“Untitled memorandum on the political and morale situation of Soviet troops in "
-                "North Korea and the economic situation in Korea,” January 11, 1946, " + ARCHIVE)
+                "North Korea and the economic situation in Korea,” January 11, 1946, " + PUBLISHER)
     assert expected in page
     rows = (await ds.client.get("/archive/citations.json?_shape=array")).json()
     assert len(rows) == 20
-    assert rows[0]["citation"] == f"“Soviet Report on Communists in Korea, 1945,” 1945, {ARCHIVE}."
+    assert rows[0]["citation"] == f"“Soviet Report on Communists in Korea, 1945,” 1945, {PUBLISHER}."
+    cited = next(row for row in rows if row["id"] == CITED)
+    assert cited["citation"] == (
+        "“Telegram from A. Mikoyan to the CPSU Central Committee,” September 21, 1956, "
+        f"{PUBLISHER}, GARF, {CITED_REFERENCE}. Translated by Gary Goldberg. {CITED_URL}.")
+    page = (await ds.client.get(f"/archive/documents/{CITED}")).text
+    assert html.escape(cited["citation"], quote=False) in page
 
 
 STRESS_TITLE = 'A "quoted" {braced} title & 100% of $5 for #1 under_score, café Hŏn-yŏng 김일성'

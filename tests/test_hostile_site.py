@@ -75,6 +75,9 @@ def test_server_answers_others_while_a_runaway_query_runs(server):
 
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+# A real-looking page of the archive whose query string carries markup: links built from a
+# source_url must escape it too.
+ARCHIVE_PAGE = "https://digitalarchive.wilsoncenter.org/document/1"
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +85,15 @@ async def hostile_ds(tmp_path_factory):
     """Every text field of a small source set holds markup meant to run in a reader's browser."""
     sources = tmp_path_factory.mktemp("hostile")
     tables = {
-        "document_types.csv": [["id", "name", "description"], ["letter", HOSTILE, HOSTILE]],
-        "records.csv": [["id", "date", "title", "type", "summary"],
-                        ["doc-1", "1956-09-03", "Letter " + HOSTILE, "letter", HOSTILE],
-                        ["doc-2", "1956-09-04", "Telegram " + HOSTILE, "letter", ""]],
+        "document_types.csv": [["id", "name", "description", "sent"],
+                               ["letter", HOSTILE, HOSTILE, "yes"]],
+        "records.csv": [["id", "date", "title", "type", "summary", "source_url", "archive",
+                         "archive_reference", "translator", "original_language"],
+                        ["doc-1", "1956-09-03", "Letter " + HOSTILE, "letter", HOSTILE,
+                         ARCHIVE_PAGE + "?q=" + HOSTILE.replace(" ", "+"), HOSTILE, HOSTILE,
+                         HOSTILE, HOSTILE],
+                        ["doc-2", "1956-09-04", "Telegram " + HOSTILE, "letter", "",
+                         ARCHIVE_PAGE, "", "", "", ""]],
         "people.csv": [["id", "name", "aliases", "position"],
                        ["p-1", "Ri " + HOSTILE, HOSTILE, HOSTILE], ["p-2", "Kim", "", ""]],
         "organisations.csv": [["id", "name", "aliases"], ["o-1", "KWP " + HOSTILE, HOSTILE]],
@@ -93,6 +101,10 @@ async def hostile_ds(tmp_path_factory):
                                 ["doc-1", "p-2", "recipient"], ["doc-2", "p-1", "recipient"]],
         "document_organisations.csv": [["document_id", "organisation_id", "role"],
                                        ["doc-1", "o-1", "mentioned"]],
+        "collections.csv": [["id", "name", "source_url"], ["c-1", "Plenum " + HOSTILE, ARCHIVE_PAGE]],
+        "subjects.csv": [["id", "name", "source_url"], ["s-1", "Purges " + HOSTILE, ARCHIVE_PAGE]],
+        "document_collections.csv": [["document_id", "collection_id"], ["doc-1", "c-1"]],
+        "document_subjects.csv": [["document_id", "subject_id"], ["doc-1", "s-1"]],
     }
     for name, rows in tables.items():
         with open(sources / name, "w", newline="", encoding="utf-8") as file:

@@ -34,7 +34,9 @@ def test_package_describes_tables_keys_licence_and_sources(package):
     assert descriptor["sources"][0]["title"] == "Wilson Center Digital Archive"
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
     assert set(resources) == {"documents", "people", "organisations", "document_types",
-                              "document_people", "document_organisations"}
+                              "collections", "subjects", "document_people",
+                              "document_organisations", "document_collections",
+                              "document_subjects"}
     links = resources["document_people"]["schema"]
     assert links["primaryKey"] == ["document_id", "person_id", "role"]
     assert {"fields": ["person_id"], "reference": {"resource": "people", "fields": ["id"]}} in (

@@ -44,7 +44,8 @@ async def test_home_links_into_the_main_views(ds):
 
 
 async def test_home_of_an_empty_archive_says_so(tmp_path, sources_dir):
-    for name in ("records.csv", "document_people.csv", "document_organisations.csv"):
+    for name in ("records.csv", "document_people.csv", "document_organisations.csv",
+                 "document_collections.csv", "document_subjects.csv"):
         path = sources_dir / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
     pipeline.build(sources_dir, tmp_path / "archive.db")
@@ -110,8 +111,8 @@ async def test_person_card(ds):
 
 async def test_person_card_lists_documents_in_order_with_roles(ds):
     card = section(await page_of(ds, "/archive/people/mikoyan"), "record party")
-    roles = re.findall(r"\((author|recipient|mentioned)\)</li>", card)
-    assert roles == ["recipient", "recipient", "recipient", "author", "mentioned", "author",
+    roles = re.findall(r"\((author|recipient|participant|mentioned)\)</li>", card)
+    assert roles == ["recipient", "recipient", "recipient", "author", "participant", "author",
                      "author"]
 
 
@@ -146,3 +147,63 @@ async def test_row_pages_are_titled_by_their_record(ds):
     assert "<title>Soviet Report on Communists in Korea, 1945 (1945)</title>" in page
     page = await page_of(ds, "/archive/people/mikoyan")
     assert "<title>Anastas Mikoyan</title>" in page
+
+
+async def test_document_card_leads_back_to_the_archive_with_its_citation(ds):
+    card = section(await page_of(ds, "/archive/documents/1956-09-21-mikoyan"), "record document")
+    assert ('<a class="archive-link" href="https://digitalarchive.wilsoncenter.org/document/'
+            '120194">Read the document at the Wilson Center Digital Archive</a>') in card
+    assert "<dt>Holding archive</dt><dd>GARF</dd>" in card
+    assert "<dt>Archive reference</dt><dd>Fond 5446, Opis 98c, Delo 718, Listy 12-16</dd>" in card
+    assert "<dt>Translator</dt><dd>Gary Goldberg</dd>" in card
+    # Facts no page gave stay empty, and the card says so rather than guessing.
+    assert "<dt>Original language</dt><dd>Not given</dd>" in card
+    assert ('<a href="/archive/documents?subjects__arraycontains=Subject%201906">Subject 1906</a>'
+            in card)
+
+
+async def test_document_known_from_a_listing_links_to_the_listing(ds):
+    card = section(await page_of(ds, "/archive/documents/1955-main-issues"), "record document")
+    assert ("See the Wilson Center Digital Archive's listing of this document</a>" in card)
+    assert 'href="https://digitalarchive.wilsoncenter.org/search-results/1/' in card
+    assert "<dt>Holding archive</dt><dd>Not given</dd>" in card
+
+
+async def test_document_page_carries_highwire_tags_for_zotero(ds):
+    page = await page_of(ds, "/archive/documents/1956-09-21-mikoyan")
+    head = page[:page.index("</head>")]
+    tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)">', head)
+    assert ("citation_title", "Telegram from A. Mikoyan to the CPSU Central Committee") in tags
+    assert ("citation_date", "1956/09/21") in tags
+    assert ("citation_author", "Anastas Mikoyan") in tags
+    assert ("citation_publisher", "History and Public Policy Program Digital Archive") in tags
+    assert ("citation_public_url",
+            "https://digitalarchive.wilsoncenter.org/document/120194") in tags
+    assert ("citation_archive_location",
+            "GARF, Fond 5446, Opis 98c, Delo 718, Listy 12-16") in tags
+
+
+async def test_participants_have_their_own_heading(ds):
+    card = section(await page_of(ds, "/archive/documents/1956-09-19-soviet-chinese-meeting"),
+                   "record document")
+    participants = card[card.index("<h3>Participants</h3>"):card.index("<h3>Mentioned</h3>")]
+    assert "Mao Zedong" in participants and "Anastas Mikoyan" in participants
+
+
+async def test_correspondence_counts_only_documents_that_were_sent(ds):
+    pairs = (await ds.client.get("/archive/correspondence.json?_shape=array")).json()
+    authors = {pair["author"] for pair in pairs}
+    # Kim Il Sung's speech to the founding congress goes to its audience, not to a recipient.
+    assert "Kim Il Sung" not in authors
+    assert {"author": "Shtykov", "recipient": "Romanenko", "documents": 1} in pairs
+
+
+async def test_subjects_are_a_facet_of_the_documents_table(ds):
+    data = (await ds.client.get("/archive/documents.json")).json()
+    subjects = {item["value"]: item["count"]
+                for item in data["facet_results"]["subjects"]["results"]}
+    assert subjects == {"Subject 1906": 20, "Subject 2249": 2}
+    filtered = (await ds.client.get(
+        "/archive/documents.json?subjects__arraycontains=Subject+2249&_shape=array")).json()
+    assert [row["id"] for row in filtered] == ["1955-12-02-pak-il-u-decision",
+                                               "1956-03-17-petrov-molotov"]

@@ -7,7 +7,7 @@ import pytest
 
 from kwp_archive import pipeline
 
-from conftest import ROOT, edit, make_datasette
+from conftest import ROOT, SOURCES, edit, make_datasette
 from test_site import rows_of
 
 PAK_HEON_YEONG = {"1946-11-22-shtykov-report", "1955-12-02-pak-il-u-decision"}
@@ -32,7 +32,7 @@ async def found(ds, query, **params):
     ("Yun Kong-hŭm", LETTER_TO_CCP | {"1956-08-30-yun-gong-heum-statement"}),
 ])
 async def test_search_finds_a_name_under_spellings_the_sources_never_use(ds, spelling, documents):
-    source_text = "".join(path.read_text() for path in (ROOT / "sources").glob("*.csv"))
+    source_text = "".join(path.read_text() for path in SOURCES.glob("*.csv"))
     assert spelling not in source_text
     assert await found(ds, "search", q=spelling) == documents
 
@@ -81,10 +81,10 @@ async def test_people_table_search_folds_too(ds):
 async def test_people_table_shows_counts_roles_and_links(ds):
     [mikoyan] = await rows_of(ds, "/archive/people.json?id=mikoyan")
     assert mikoyan["document_count"] == 7
-    assert mikoyan["roles"] == '["author","recipient","mentioned"]'
+    assert mikoyan["roles"] == '["author","recipient","participant"]'
     data = (await ds.client.get("/archive/people.json?_facet_array=roles")).json()
     roles = {item["value"]: item["count"] for item in data["facet_results"]["roles"]["results"]}
-    assert roles == {"author": 11, "recipient": 5, "mentioned": 10}
+    assert roles == {"author": 11, "recipient": 5, "participant": 4, "mentioned": 6}
     page = (await ds.client.get("/archive/people?id=mikoyan")).text
     assert '<a href="/archive/person?name=Anastas+Mikoyan">7</a>' in page
     rows = await rows_of(ds, "/archive/person.json?name=Anastas+Mikoyan")

@@ -21,8 +21,9 @@ async def rows_of(ds, path):
     return (await get(ds, f"{path}{separator}_shape=array")).json()
 
 
-TABLES = ["documents", "people", "organisations", "document_types", "document_people",
-          "document_organisations"]
+TABLES = ["documents", "people", "organisations", "document_types", "collections", "subjects",
+          "document_people", "document_organisations", "document_collections",
+          "document_subjects"]
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -31,7 +32,8 @@ async def test_every_table_page(ds, table):
     assert "rows-and-columns" in page
     data = (await get(ds, f"/archive/{table}.json?_size=max")).json()
     count = {"documents": 20, "people": 22, "organisations": 10, "document_types": 11,
-             "document_people": 39, "document_organisations": 25}[table]
+             "document_people": 39, "document_organisations": 24, "collections": 0,
+             "subjects": 2, "document_collections": 0, "document_subjects": 22}[table]
     assert len(data["rows"]) == count
 
 
@@ -54,7 +56,7 @@ async def test_documents_facets(ds):
 async def test_role_facet_and_filter(ds):
     data = (await get(ds, "/archive/document_people.json?person_id=mikoyan")).json()
     roles = {item["value"]: item["count"] for item in data["facet_results"]["role"]["results"]}
-    assert roles == {"author": 3, "recipient": 3, "mentioned": 1}
+    assert roles == {"author": 3, "recipient": 3, "participant": 1}
 
 
 async def test_facets_render_on_the_page(ds):
@@ -99,7 +101,7 @@ async def test_empty_parameters_give_an_empty_result(ds, path):
 async def test_person_query_lists_documents_with_roles_in_order(ds):
     rows = await rows_of(ds, "/archive/person.json?name=Mikoyan")
     assert [row["role"] for row in rows] == [
-        "recipient", "recipient", "recipient", "author", "mentioned", "author", "author"
+        "recipient", "recipient", "recipient", "author", "participant", "author", "author"
     ]
     dates = [row["date"] for row in rows]
     assert dates == sorted(dates)

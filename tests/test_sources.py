@@ -85,7 +85,7 @@ def test_unknown_role(sources_dir):
          "1956-09-17-mikoyan,mikoyan,writer")
     assert only_problem(sources_dir) == (
         f"{sources_dir / 'document_people.csv'}:32: role: 'writer' is not a role; "
-        "use one of: author, recipient, mentioned"
+        "use one of: author, recipient, participant, mentioned"
     )
 
 
@@ -109,7 +109,8 @@ def test_every_problem_is_reported_in_one_run(sources_dir):
 
 
 def test_line_numbers_count_multi_line_cells(sources_dir):
-    edit(sources_dir / "records.csv", "Soviet officers describe", "Soviet officers\ndescribe")
+    edit(sources_dir / "records.csv", '"Soviet Report on Communists in Korea, 1945"',
+         '"Soviet Report on\nCommunists in Korea, 1945"')
     edit(sources_dir / "records.csv", "1946-01-11,Untitled", "1946-01-32,Untitled")
     assert only_problem(sources_dir).startswith(f"{sources_dir / 'records.csv'}:4: date:")
 
