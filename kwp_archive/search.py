@@ -1,15 +1,84 @@
-"""Turn what a reader types into a safe FTS5 query that also finds names under any spelling."""
+"""Turn what a reader types into a safe FTS5 query that also finds names under any spelling.
+
+Readers get the syntax of a web search, and nothing else reaches FTS5:
+
+- words: every one must match (`Mikoyan plenum`);
+- `"exact phrase"`: the words in that order (`"August plenum"`);
+- `OR` in capitals: either side may match (`Mikoyan OR Shepilov`);
+- `-word` or `-"a phrase"`: leave out what matches it (`plenum -December`);
+- `prefix*`: any word that starts so (`plen*`).
+"""
 
 import re
+from dataclasses import dataclass
 
 from . import names
 
 _WORD = re.compile(r"\w+")
+# A quoted phrase, or a run of anything else but white space and quotes; each may carry a
+# leading "-". An unclosed quote runs to the end of the text.
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 # The column of documents_fts and people_fts that holds the name keys of names.keys().
 NAME_KEYS = "name_keys"
 # FTS5 reads an empty phrase as "match nothing", where an empty query would be an error.
 NOTHING = '""'
+# What a reader may type at most: past these, the query is cut (see too_long()). A long OR
+# of common words costs FTS5 seconds that SQLite cannot interrupt.
+MAX_TERMS = 16
+MAX_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple
+    text: str  # as typed, for folding a name
+    prefix: bool = False
+    negated: bool = False
+
+    def fts(self):
+        phrase = '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+        key = names.fold(self.text)
+        if not key:
+            return phrase
+        return f'({phrase} OR {NAME_KEYS} : "{key}"{"*" if self.prefix else ""})'
+
+
+def parse(text):
+    """The reader's text as clauses joined by OR, each a list of Terms joined by AND."""
+    clauses, clause = [], []
+    text = str(text or "")[:MAX_LENGTH]
+    count = 0
+    for match in _TOKEN.finditer(text):
+        negated, quoted, bare = match.groups()
+        if bare == "OR":
+            clauses.append(clause)
+            clause = []
+            continue
+        if bare == "AND":
+            continue
+        if quoted is not None:
+            term_text, prefix = quoted, False
+        else:
+            negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
+            term_text = bare[1:] if negated else bare
+            prefix = term_text.endswith("*")
+        words = tuple(_WORD.findall(term_text))
+        if not words or count >= MAX_TERMS:
+            continue
+        count += 1
+        clause.append(Term(words, term_text.rstrip("*"), prefix, bool(negated)))
+    clauses.append(clause)
+    return [clause for clause in clauses if clause]
+
+
+def too_long(text) -> bool:
+    """Whether parse() cut what the reader typed, so that the page can say so."""
+    text = str(text or "")
+    if len(text) > MAX_LENGTH:
+        return True
+    return sum(1 for match in _TOKEN.finditer(text)
+               if match.group(3) not in ("OR", "AND")) > MAX_TERMS
 
 
 def fts_query(text) -> str:
@@ -18,14 +87,18 @@ def fts_query(text) -> str:
 
     "Pak Hon-yong" gives ("Pak" OR name_keys : "pak") AND ("Hon yong" OR name_keys :
     "honyonk"). A hyphenated term is a phrase. Punctuation never reaches FTS5, so no input is
-    a syntax error; text with no words matches nothing.
+    a syntax error; text with no words, or with nothing but exclusions, matches nothing.
     """
-    terms = []
-    for term in str(text or "").split():
-        words = _WORD.findall(term)
-        if not words:
-            continue
-        phrase = '"' + " ".join(words) + '"'
-        key = names.fold(term)
-        terms.append(f'({phrase} OR {NAME_KEYS} : "{key}")' if key else phrase)
-    return " AND ".join(terms) or NOTHING
+    alternatives = []
+    for clause in parse(text):
+        wanted = [term.fts() for term in clause if not term.negated]
+        if not wanted:
+            continue  # FTS5 cannot search for "everything but": this side finds nothing
+        query = " AND ".join(wanted)
+        excluded = [term.fts() for term in clause if term.negated]
+        if excluded:
+            query = f"({query})" + "".join(f" NOT {term}" for term in excluded)
+        alternatives.append(query)
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return " OR ".join(f"({alternative})" for alternative in alternatives) or NOTHING

@@ -10,12 +10,8 @@ from markupsafe import Markup, escape
 def render_cell(row, value, column, table, database, datasette):
     if column != "document_count" or table not in ("people", "organisations"):
         return None
-    if table == "people":
-        # The person query searches by name, so the link works under any spelling they are
-        # known by; the full name is precise enough to find this person alone.
-        path = datasette.urls.database(database) + "/person?" + urlencode({"name": row["name"]})
-    else:
-        path = datasette.urls.table(database, "document_organisations") + "?" + urlencode(
-            {"organisation_id": row["id"]}
-        )
+    # The person and organisation queries search by name, so the link works under any
+    # spelling a party is known by; the full name is precise enough to find it alone.
+    query = "person" if table == "people" else "organisation"
+    path = f"{datasette.urls.database(database)}/{query}?" + urlencode({"name": row["name"]})
     return Markup(f'<a href="{escape(path)}">{value}</a>')

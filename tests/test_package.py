@@ -8,14 +8,15 @@ import sys
 import frictionless
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SOURCES
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
     directory = tmp_path_factory.mktemp("package")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--output", str(directory / "archive.db"),
+        [sys.executable, str(ROOT / "build.py"), "--sources", str(SOURCES),
+         "--output", str(directory / "archive.db"),
          "--package", str(directory / "package")],
         capture_output=True, text=True,
     )

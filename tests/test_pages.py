@@ -2,6 +2,8 @@
 
 import re
 
+from markupsafe import escape
+
 from kwp_archive import pipeline
 
 from conftest import make_datasette
@@ -207,3 +209,47 @@ async def test_subjects_are_a_facet_of_the_documents_table(ds):
         "/archive/documents.json?subjects__arraycontains=Subject+2249&_shape=array")).json()
     assert [row["id"] for row in filtered] == ["1955-12-02-pak-il-u-decision",
                                                "1956-03-17-petrov-molotov"]
+
+
+# Every canned query that lists documents, with parameters that find some.
+DOCUMENT_LISTS = {
+    "search": "?q=Mikoyan", "person": "?name=Mikoyan", "organisation": "?name=KWP",
+    "timeline": "", "citations": "",
+}
+
+
+async def test_every_list_of_documents_links_each_title_to_its_page(ds):
+    for query, parameters in DOCUMENT_LISTS.items():
+        rows = (await ds.client.get(f"/archive/{query}.json{parameters}&_shape=array"
+                                    if parameters else
+                                    f"/archive/{query}.json?_shape=array")).json()
+        assert rows, query
+        page = await page_of(ds, f"/archive/{query}{parameters}")
+        for row in rows:
+            identifier = row.get("document_id") or row["id"]
+            link = f'<a href="/archive/documents/{identifier}">{escape(row["title"])}</a>'
+            assert link in page, (query, identifier)
+    table = await page_of(ds, "/archive/documents?_size=max")
+    assert table.count('<a href="/archive/documents/') >= 2 * 20  # the id and the title
+
+
+async def test_ad_hoc_sql_links_document_ids_to_their_pages(ds):
+    page = await page_of(ds, "/archive?sql=select+document_id,+role+from+document_people"
+                             "+where+person_id+%3D+%27romanenko%27")
+    assert ('<a href="/archive/documents/1946-11-22-shtykov-report">'
+            '1946-11-22-shtykov-report</a>') in page
+    page = await page_of(ds, "/archive?sql=select+id,+title+from+documents+where+year+%3D+1945")
+    assert '<a href="/archive/documents/1945-soviet-report">1945-soviet-report</a>' in page
+    # An id that is not a document's stays text.
+    page = await page_of(ds, "/archive?sql=select+id,+name+from+people+limit+1")
+    assert '<a href="/archive/documents/' not in page
+
+
+async def test_an_organisations_count_leads_to_a_readable_list(ds):
+    page = await page_of(ds, "/archive/organisations?id=cpsu-cc")
+    assert '<a href="/archive/organisation?name=CPSU+Central+Committee">3</a>' in page
+    rows = (await ds.client.get(
+        "/archive/organisation.json?name=CPSU+Central+Committee&_shape=array")).json()
+    assert [(row["document_id"], row["role"]) for row in rows] == [
+        ("1956-09-17-mikoyan", "recipient"), ("1956-09-21-mikoyan", "recipient"),
+        ("1956-09-22-mikoyan", "recipient")]

@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kwp_archive import pipeline
 
@@ -119,3 +121,51 @@ async def test_snippets_show_text_never_folded_keys(ds):
     rows = await rows_of(ds, "/archive/search.json?q=Pak+Hon-yong")
     assert rows and all("honyonk" not in row["snippet"] for row in rows)
     assert all("Heon" in row["snippet"] for row in rows)
+
+
+async def test_a_quoted_phrase_keeps_its_words_together(ds):
+    phrase = await found(ds, "search", q='"August plenum"')
+    words = await found(ds, "search", q="August plenum")
+    # Yun Gong-heum's statement is "at the CC Plenum ... in August 1956": both words, apart.
+    assert "1956-08-30-yun-gong-heum-statement" in words - phrase
+    assert {"1956-09-03-ri-sang-jo-khrushchev", "1956-09-17-mikoyan"} <= phrase
+
+
+async def test_or_finds_either_word(ds):
+    either = await found(ds, "search", q="Mikoyan OR Shepilov")
+    assert either == await found(ds, "search", q="Mikoyan") | await found(ds, "search",
+                                                                          q="Shepilov")
+    assert await found(ds, "search", q="Mikoyan or Shepilov") == set()  # "or" is a word
+
+
+async def test_a_star_finds_words_that_start_so(ds):
+    assert await found(ds, "search", q="plen*") == await found(ds, "search", q="plenum")
+    assert "1956-09-05-fedorenko-journal" in await found(ds, "search", q="Fedor*")
+
+
+async def test_a_minus_leaves_out_what_matches(ds):
+    plenums = await found(ds, "search", q="plenum")
+    assert "1955-12-02-pak-il-u-decision" in plenums
+    assert await found(ds, "search", q="plenum -December") == plenums - {
+        "1955-12-02-pak-il-u-decision"}
+    assert await found(ds, "search", q="-plenum") == set()  # nothing to leave out from
+
+
+@given(text=st.text(max_size=80) | st.lists(
+    st.sampled_from(['"', "-", "*", "OR", "AND", "NOT", "(", ")", ":", "^", "plenum", "Kim",
+                     "Pak Hŏn-yŏng", "NEAR", "{", "}", "+", " "]), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_no_input_makes_search_fail(archive_db, text):
+    """Whatever a reader types, FTS5 gets a query it can run: the same one the site runs."""
+    import sqlite3
+
+    from kwp_archive.search import fts_query
+
+    connection = sqlite3.connect(f"file:{archive_db}?mode=ro", uri=True)
+    try:
+        connection.execute("select count(*) from documents_fts where documents_fts match ?",
+                           (fts_query(text),)).fetchone()
+        connection.execute("select count(*) from people_fts where people_fts match ?",
+                           (fts_query(text),)).fetchone()
+    finally:
+        connection.close()
