@@ -51,3 +51,20 @@ def human(text: str) -> str:
     if date.precision == "month":
         return f"{month} {start.year}"
     return f"{month} {start.day}, {start.year}"
+
+
+def first_day(text):
+    """The first day a partial date can mean ('1956' -> '1956-01-01'), or None if it is no
+    date: a reader's bound of a range, where a typo must not become an error."""
+    try:
+        return parse(str(text or "").strip()).start
+    except ValueError:
+        return None
+
+
+def last_day(text):
+    """The last day a partial date can mean ('1956-02' -> '1956-02-29'), or None."""
+    try:
+        return parse(str(text or "").strip()).end
+    except ValueError:
+        return None

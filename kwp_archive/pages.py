@@ -67,6 +67,10 @@ select
     (select max(date) from documents) as last_date
 """
 
+# The parameters of a date range on the documents table (plugins/date_range.py). They start
+# with "_" as Datasette's own do, which it would otherwise take for columns to filter on.
+DATE_RANGE = ("_date_from", "_date_to")
+
 ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",
                  "participant": "Participants", "mentioned": "Mentioned"}
 

@@ -8,6 +8,11 @@ import re
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet
 
+from kwp_archive.pages import DATE_RANGE
+
+# Parameters that start with "_" and yet filter the rows (Datasette's, and ours).
+FILTERING = ("_where", "_through", *DATE_RANGE)
+
 # Datasette's column facet asks for `select <column> as value, count(*) ... limit <n>`; its
 # array facet for `... json_each([inner].[<column>]) ... limit <n>`.
 _FACET_QUERY = re.compile(r"select\s+\[?(?P<column>[^\s\]]+)\]?\s+as value.*limit\s+(?P<limit>\d+)",
@@ -62,8 +67,7 @@ class CountedArrayFacet(_Counted, ArrayFacet):
 def _filtered(request):
     """Whether the page shows fewer rows than the whole table."""
     for name in request.args:
-        if not name.startswith("_") or name in ("_where", "_through") or name.startswith(
-                "_search"):
+        if not name.startswith("_") or name in FILTERING or name.startswith("_search"):
             return True
     return False
 

@@ -38,7 +38,7 @@ def test_browsing_from_home_to_a_persons_documents(server, page):
     page.click('table.rows-and-columns a[href="/archive/documents/1956-09-17-mikoyan"]')
     page.wait_for_url("**/archive/documents/1956-09-17-mikoyan")
     shot(page, "browsing-3-document")
-    assert page.inner_text(".record h2") == "Telegram from A. Mikoyan to the CPSU Central Committee"
+    assert page.inner_text(".record h1") == "Telegram from A. Mikoyan to the CPSU Central Committee"
     page.click('.record a:text-is("Anastas Mikoyan")')
     page.wait_for_url("**/archive/people/mikoyan")
     shot(page, "browsing-4-person")

@@ -58,7 +58,7 @@ async def test_home_of_an_empty_archive_says_so(tmp_path, sources_dir):
 async def test_document_card(ds):
     card = section(await page_of(ds, "/archive/documents/1946-11-22-shtykov-report"),
                    "record document")
-    assert "<h2>Report for General-Major Comrade Romanenko on the Political Situation in Korea</h2>" in card
+    assert "<h1>Report for General-Major Comrade Romanenko on the Political Situation in Korea</h1>" in card
     assert '<time datetime="1946-11-22">November 22, 1946</time> · Report' in card
     assert "Shtykov tells Romanenko" in card
     assert card.index("<h3>Authors</h3>") < card.index('href="/archive/people/shtykov"') < (
@@ -102,7 +102,7 @@ async def test_document_without_summary_or_links_says_so(ds):
 
 async def test_person_card(ds):
     card = section(await page_of(ds, "/archive/people/ivanov"), "record party")
-    assert "<h2>V. Ivanov</h2>" in card
+    assert "<h1>V. Ivanov</h1>" in card
     assert "Also written: Ivanov" in card
     assert "USSR Ambassador to the DPRK" in card
     items = re.findall(r"<li>(.*?)</li>", card)
@@ -120,7 +120,7 @@ async def test_person_card_lists_documents_in_order_with_roles(ds):
 
 async def test_organisation_card(ds):
     card = section(await page_of(ds, "/archive/organisations/cpsu-cc"), "record party")
-    assert "<h2>CPSU Central Committee</h2>" in card
+    assert "<h1>CPSU Central Committee</h1>" in card
     assert card.count('href="/archive/documents/1956-09-') == 3
 
 
@@ -230,7 +230,21 @@ async def test_every_list_of_documents_links_each_title_to_its_page(ds):
             link = f'<a href="/archive/documents/{identifier}">{escape(row["title"])}</a>'
             assert link in page, (query, identifier)
     table = await page_of(ds, "/archive/documents?_size=max")
-    assert table.count('<a href="/archive/documents/') >= 2 * 20  # the id and the title
+    assert table.count('<a href="/archive/documents/') == 20  # each title
+    everything = await page_of(ds, "/archive/documents?_size=max&_columns=all")
+    assert everything.count('<a href="/archive/documents/') == 2 * 20  # and each id
+
+
+async def test_the_documents_table_shows_a_readers_columns_by_default(ds):
+    table = await page_of(ds, "/archive/documents")
+    head = table[table.index("<thead>"):table.index("</thead>")]
+    assert re.findall(r'data-column="(\w+)"', head) == ["date", "title", "type", "summary"]
+    everything = await page_of(ds, "/archive/documents?_columns=all")
+    head = everything[everything.index("<thead>"):everything.index("</thead>")]
+    assert {"date_start", "date_end", "date_precision", "source_url"} <= set(
+        re.findall(r'data-column="(\w+)"', head))
+    data = (await ds.client.get("/archive/documents.json")).json()
+    assert "date_precision" in data["columns"]  # downloads keep every column
 
 
 async def test_ad_hoc_sql_links_document_ids_to_their_pages(ds):
@@ -253,3 +267,34 @@ async def test_an_organisations_count_leads_to_a_readable_list(ds):
     assert [(row["document_id"], row["role"]) for row in rows] == [
         ("1956-09-17-mikoyan", "recipient"), ("1956-09-21-mikoyan", "recipient"),
         ("1956-09-22-mikoyan", "recipient")]
+
+
+async def test_search_reads_as_a_page_with_the_sql_one_click_away(ds):
+    page = await page_of(ds, "/archive/search?q=Pak+Hon-yong")
+    for tooling in ("Custom SQL query", "Query parameters", 'value="Run SQL"',
+                    '<pre id="sql-query">'):
+        assert tooling not in page
+    assert '<label for="field-q">Words or names</label>' in page
+    assert '<p class="result-count">2 documents found.</p>' in page
+    assert '"Exact phrase" keeps words together' in page.replace("&#34;", '"')
+    assert "20,000" not in page  # the ranking's horizon is said only where it applies
+    shown = await page_of(ds, "/archive/search?q=Pak+Hon-yong&_show_sql=1")
+    assert '<pre id="sql-query">' in shown and "fts_query(:q)" in shown
+
+
+async def test_search_and_documents_table_take_a_date_range(ds):
+    rows = (await ds.client.get("/archive/search.json?q=plenum&date_from=1956-09"
+                                "&date_to=1956-09-20&_shape=array")).json()
+    assert rows and all("1956-09-01" <= row["date"] <= "1956-09-20" for row in rows)
+    # A year-only date may mean any day of the year: it falls in a range within it.
+    table = (await ds.client.get("/archive/documents.json?_date_from=1945-06&_date_to=1945-07"
+                                 "&_shape=array")).json()
+    assert [row["id"] for row in table] == ["1945-soviet-report"]
+    page = await page_of(ds, "/archive/documents?_date_from=1956-09-20&_date_to=1956-09-30")
+    assert "from September 20, 1956" in page and "to September 30, 1956" in page
+    # The facets count the documents in the range, not the whole table.
+    data = (await ds.client.get("/archive/documents.json?_date_from=1956-09-20")).json()
+    years = {item["value"]: item["count"] for item in data["facet_results"]["year"]["results"]}
+    assert years == {1956: 3}  # September 21, 22 and 23
+    ignored = await page_of(ds, "/archive/documents?_date_from=Sept+1956")
+    assert "ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD" in ignored
