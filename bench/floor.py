@@ -46,6 +46,7 @@ def main(sources, output):
     connection.executescript(database.SCHEMA)
     connection.create_function(
         "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True)
+    connection.create_function("sort_name", 1, names.sort_name, deterministic=True)
     connection.execute("BEGIN")
     insert = database.INSERTS
     connection.executemany(insert["document_types"], (

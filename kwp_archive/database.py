@@ -47,6 +47,7 @@ CREATE TABLE documents (
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
+    sort_name TEXT NOT NULL,
     aliases TEXT NOT NULL,
     position TEXT NOT NULL,
     document_count INTEGER NOT NULL DEFAULT 0,
@@ -118,6 +119,7 @@ CREATE INDEX documents_type ON documents(type);
 CREATE INDEX documents_date_precision ON documents(date_precision);
 CREATE INDEX document_people_person ON document_people(person_id, date, document_id);
 CREATE INDEX document_people_role ON document_people(role);
+CREATE INDEX people_sort_name ON people(sort_name);
 CREATE INDEX document_organisations_organisation
     ON document_organisations(organisation_id, date, document_id);
 CREATE INDEX document_organisations_role ON document_organisations(role);
@@ -274,7 +276,8 @@ INSERTS = {
         (id, date, date_start, date_end, date_precision, year, title, type, summary,
          source_url, archive, archive_reference, translator, original_language)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-    "people": "INSERT INTO people (id, name, aliases, position) VALUES (?, ?, ?, ?)",
+    "people": """INSERT INTO people (id, name, sort_name, aliases, position)
+        VALUES (?1, ?2, sort_name(?2), ?3, ?4)""",
     "organisations": "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
     "collections": "INSERT INTO collections (id, name, source_url) VALUES (?, ?, ?)",
     "subjects": "INSERT INTO subjects (id, name, source_url) VALUES (?, ?, ?)",
@@ -309,6 +312,7 @@ def atomic(output):
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         connection.executescript(SCHEMA)
+        connection.create_function("sort_name", 1, names.sort_name, deterministic=True)
         connection.execute("BEGIN")
         yield connection
         connection.execute("COMMIT")

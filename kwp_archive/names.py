@@ -96,3 +96,23 @@ def keys(names) -> list:
             for end in range(start + 1, len(syllables) + 1):
                 found.add(_fold_letters("".join(syllables[start:end])))
     return sorted(found)
+
+
+# Surnames that come first in a name written in the East Asian order (Kim Il Sung, Mao
+# Zedong). A name whose first word is none of these is in the Western order (Anastas
+# Mikoyan, A.M. Petrov, Illarion Dmitriyevich Pak), with the surname last.
+EAST_ASIAN_SURNAMES = set(SURNAMES) | {
+    "kim", "jang", "chang", "yun", "yoon", "nam", "song", "han", "hong", "kang", "jeon",
+    "chon", "gi", "ki", "ha", "mun", "moon", "hyon", "hyeon", "kwon", "gwon", "cho", "jo",
+    "mao", "peng", "qiao", "zhou", "liu", "zhu", "chen", "deng", "gao", "wang", "zhang", "li",
+}
+
+
+def sort_name(name) -> str:
+    """How a name is filed: surname first ("Mikoyan, Anastas", "Petrov, A.M.", "Kim Il
+    Sung"), so that people list by surname, not by first name or initial."""
+    words = str(name or "").split()
+    initial = words[0].endswith(".") if words else False  # "I. S. Byakov", not Yi
+    if len(words) < 2 or (not initial and _plain(words[0]) in EAST_ASIAN_SURNAMES):
+        return " ".join(words)
+    return f"{words[-1]}, {' '.join(words[:-1])}"

@@ -4,6 +4,7 @@ names do not."""
 
 import pytest
 
+from kwp_archive import names
 from kwp_archive.names import fold, keys
 
 SAME = [
@@ -107,3 +108,19 @@ def test_keys_of_a_list_of_names_stay_within_each_name():
 def test_fold_ignores_punctuation_and_initials():
     assert fold("A.I. Mikoyan") == fold("AI Mikoyan")
     assert fold("") == ""
+
+
+@pytest.mark.parametrize("name, filed", [
+    ("Anastas Mikoyan", "Mikoyan, Anastas"),
+    ("A.M. Petrov", "Petrov, A.M."),
+    ("I. S. Byakov", "Byakov, I. S."),  # an initial, not the surname Yi
+    ("Illarion Dmitriyevich Pak", "Pak, Illarion Dmitriyevich"),
+    ("Károly Práth", "Práth, Károly"),
+    ("Kim Il Sung", "Kim Il Sung"),
+    ("Pak Heon-yeong", "Pak Heon-yeong"),
+    ("Mao Zedong", "Mao Zedong"),
+    ("Nam Il", "Nam Il"),
+    ("Shtykov", "Shtykov"),
+])
+def test_sort_name_files_by_surname(name, filed):
+    assert names.sort_name(name) == filed

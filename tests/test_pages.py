@@ -30,13 +30,18 @@ async def test_home_says_what_the_collection_is_and_gives_the_figures(ds):
 
 
 async def test_home_search_box_uses_the_search_query(ds):
-    home = section(await page_of(ds, "/"), "home")
+    page = await page_of(ds, "/")
+    home = section(page, "home home-top")
     assert '<form class="home-search" action="/archive/search" method="get"' in home
     assert 'name="q"' in home
+    # The search box comes before the description, and the raw database block comes last.
+    assert page.index('class="home-search"') < page.index("Declassified documents on")
+    assert page.index("Ways in") < page.index("Every table, for your own SQL")
+    assert "<title>Korean Workers&#39; Party Documents, 1945–1956</title>" in page
 
 
 async def test_home_links_into_the_main_views(ds):
-    home = section(await page_of(ds, "/"), "home")
+    home = section(await page_of(ds, "/"), "home home-ways")
     for href in ["/archive/timeline", "/archive/documents", "/archive/people",
                  "/archive/correspondence", "/archive/by_year#g.mark=bar",
                  "/archive/correspondence#g.mark=bar", "/archive/citations"]:

@@ -222,3 +222,13 @@ async def test_every_counted_facet_is_counted_by_the_build(ds, archive_db):
               for facet in described.get("facets", []) if isinstance(facet, dict)
               and "counted" in facet}
     assert wanted and wanted <= counted
+
+
+async def test_people_are_listed_by_surname(ds):
+    people = await rows_of(ds, "/archive/people.json?_size=max")
+    filed = [person["sort_name"] for person in people]
+    assert filed == sorted(filed)
+    names = [person["name"] for person in people]
+    # Petrov files under P, after Pak Il-u, not under A before everyone.
+    assert names.index("Pak Il-u") < names.index("A.M. Petrov") < names.index("Ri Sang-jo")
+    assert names.index("Anastas Mikoyan") > names.index("Kim Il Sung")
