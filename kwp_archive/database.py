@@ -102,6 +102,10 @@ CREATE TABLE correspondence (
     documents INTEGER NOT NULL,
     PRIMARY KEY (author, recipient)
 );
+CREATE TABLE received (
+    recipient TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL
+);
 CREATE TABLE facet_counts (
     table_name TEXT NOT NULL,
     column_name TEXT NOT NULL,
@@ -218,7 +222,37 @@ WHERE authors.role = 'author' AND recipients.role = 'recipient'
 GROUP BY authors.name, recipients.name;
 """
 
-SUMMARIES = CORRESPONDENCE + _LISTED_IN + _SUMMARY.format(
+# How many sent documents each party received, each document once however many authors it
+# has: what a chart of correspondence counts.
+RECEIVED = """
+INSERT INTO received (recipient, documents)
+SELECT name, count(DISTINCT document_id) FROM (
+    SELECT document_people.document_id, people.name
+    FROM document_people JOIN people ON people.id = document_people.person_id
+    WHERE document_people.role = 'recipient'
+    UNION ALL
+    SELECT document_organisations.document_id, organisations.name
+    FROM document_organisations
+    JOIN organisations ON organisations.id = document_organisations.organisation_id
+    WHERE document_organisations.role = 'recipient'
+) AS recipients
+WHERE document_id IN (
+    SELECT documents.id FROM documents
+    JOIN document_types ON document_types.id = documents.type
+    WHERE document_types.sent
+)
+GROUP BY name;
+"""
+
+# Documents per month (those dated to a month or a day), for the by_month chart: counting
+# a million dates on a page view would outlast the time limit.
+_MONTH_COUNT = """
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT 'documents', 'month', substr(date, 1, 7), count(*) FROM documents
+WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
+"""
+
+SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.format(
     parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
 ) + _SUMMARY.format(
     parties="organisations", links="document_organisations", party="organisation_id",

@@ -87,6 +87,9 @@ def page(browser, request):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error"
+            and page.console_errors.append(message.text))
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)

@@ -70,7 +70,8 @@ def test_searching_from_home_and_downloading_csv(server, page):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("title", ["Documents per year", "Who wrote to whom", "Documents per type"])
+@pytest.mark.parametrize("title", ["Documents per year", "Documents per month", "Documents per type",
+                                   "Documents received"])
 def test_charts_draw_from_the_home_page_links(server, page, title):
     base, _ = server
     page.goto(base + "/")
@@ -78,7 +79,7 @@ def test_charts_draw_from_the_home_page_links(server, page, title):
     assert_chart_drawn(page)
 
 
-@pytest.mark.parametrize("query", ["by_year", "by_type", "correspondence"])
+@pytest.mark.parametrize("query", ["by_year", "by_month", "by_type", "received"])
 def test_chart_draws_from_the_database_page_link(server, page, query):
     base, _ = server
     page.goto(f"{base}/archive")
@@ -116,3 +117,53 @@ def test_a_document_page_gives_zotero_a_complete_item(server, page):
     assert link.get_attribute("href") == tags[[name for name, _ in tags].index(
         "citation_public_url")][1]
     assert page.errors == []
+
+
+def test_search_open_a_result_by_its_title_then_a_person(server, page):
+    base, _ = server
+    page.goto(base + "/")
+    page.fill("#home-q", '"August plenum"')
+    page.click(".home-search button")
+    page.wait_for_url("**/archive/search?q=*")
+    assert "documents found" in page.inner_text(".result-count")
+    page.click('td.col-title a:text-is("Letter from Ri Sang-jo to N.S. Khrushchev")')
+    page.wait_for_url("**/archive/documents/1956-09-03-ri-sang-jo-khrushchev")
+    assert page.inner_text(".record h1") == "Letter from Ri Sang-jo to N.S. Khrushchev"
+    page.click('.record a:text-is("N.S. Khrushchev")')
+    page.wait_for_url("**/archive/people/khrushchev")
+    assert page.inner_text(".record h1") == "N.S. Khrushchev"
+    assert page.errors == [] and page.console_errors == []
+
+
+def test_show_as_a_chart_draws_on_the_page_it_is_on(server, page):
+    base, _ = server
+    page.goto(base + "/archive/by_month")
+    assert page.locator(".vega-embed canvas, .vega-embed svg").count() == 0
+    page.click('a.show-chart:text-is("Show as a chart")')
+    assert_chart_drawn(page)
+    assert "g.mark=bar" in page.url
+
+
+def test_a_page_of_no_rows_logs_no_error(server, page):
+    base, _ = server
+    for path in ("/archive/documents?year=1800", "/archive/by_month?date_from=1800&date_to=1799",
+                 "/archive/documents?year=1800&_chart=1", "/archive/search?q=zzzzqq"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        assert page.errors == [] and page.console_errors == [], path
+
+
+def test_on_a_phone_the_home_search_box_is_in_the_first_screen(browser, server):
+    base, _ = server
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        phone.goto(base + "/")
+        box = phone.locator("#home-q").bounding_box()
+        assert box["y"] + box["height"] <= 844
+        shot(phone, "phone-home")
+        phone.goto(base + "/archive/documents/1956-09-17-mikoyan")
+        heading = phone.locator(".record h1").bounding_box()
+        assert heading["y"] < 300  # the title heads the page; no id above it
+        shot(phone, "phone-document")
+    finally:
+        phone.close()

@@ -44,7 +44,8 @@ async def test_home_links_into_the_main_views(ds):
     home = section(await page_of(ds, "/"), "home home-ways")
     for href in ["/archive/timeline", "/archive/documents", "/archive/people",
                  "/archive/correspondence", "/archive/by_year#g.mark=bar",
-                 "/archive/correspondence#g.mark=bar", "/archive/citations"]:
+                 "/archive/received#g.mark=bar", "/archive/by_month#g.mark=bar",
+                 "/archive/citations"]:
         assert f'href="{href}' in home, href
     for link in re.findall(r'href="([^"#]+)', home):
         assert (await ds.client.get(link)).status_code == 200, link

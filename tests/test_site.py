@@ -120,8 +120,10 @@ async def test_correspondence_pairs_authors_and_recipients(ds):
 
 
 async def test_by_year_and_by_type(ds):
+    # Every year of the span, those with no documents too, so a chart shows the gap.
     assert await rows_of(ds, "/archive/by_year.json") == [
         {"year": 1945, "documents": 1}, {"year": 1946, "documents": 3},
+        *({"year": year, "documents": 0} for year in range(1947, 1955)),
         {"year": 1955, "documents": 4}, {"year": 1956, "documents": 12},
     ]
     by_type = await rows_of(ds, "/archive/by_type.json")
@@ -130,7 +132,7 @@ async def test_by_year_and_by_type(ds):
 
 
 @pytest.mark.parametrize("query, x_column", [
-    ("by_year", "year"), ("by_type", "type"), ("correspondence", "recipient"),
+    ("by_year", "year"), ("by_type", "type"), ("received", "recipient"), ("by_month", "month"),
 ])
 async def test_aggregating_queries_link_to_their_chart(ds, query, x_column):
     database_page = (await get(ds, "/archive")).text
@@ -139,8 +141,41 @@ async def test_aggregating_queries_link_to_their_chart(ds, query, x_column):
     query_page = (await get(ds, f"/archive/{query}")).text
     assert link in query_page
     # datasette-vega draws from the page's json link and its table.
-    assert 'class="export-links"' in query_page and "rows-and-columns" in query_page
-    assert "/-/static-plugins/datasette_vega/" in query_page
+    assert 'class="export-links"' in query_page and '<table class="rows-and-columns">' in query_page
+    assert '<script src="/-/charts/main.' in query_page
+
+
+async def test_pages_that_draw_no_chart_load_no_chart_bundle(ds):
+    for path in ("/", "/archive", "/archive/documents", "/archive/documents/1945-soviet-report",
+                 "/archive/search?q=Mikoyan", "/archive/correspondence"):
+        assert "/-/charts/" not in (await get(ds, path)).text, path
+    # ... unless the reader asks to chart the rows.
+    assert '<script src="/-/charts/main.' in (await get(ds, "/archive/documents?_chart=1")).text
+    bundle = await ds.client.get("/-/charts/" + next(
+        path.name for path in charts_static().glob("main.*.js")))
+    assert bundle.status_code == 200 and len(bundle.content) > 500_000
+
+
+def charts_static():
+    import datasette_vega
+    from pathlib import Path
+    return Path(datasette_vega.__file__).parent / "static"
+
+
+async def test_by_month_counts_every_month_of_the_span(ds):
+    rows = await rows_of(ds, "/archive/by_month.json?date_from=1956-07&date_to=1956-10")
+    assert rows == [{"month": "1956-07", "documents": 0}, {"month": "1956-08", "documents": 1},
+                    {"month": "1956-09", "documents": 10}, {"month": "1956-10", "documents": 0}]
+    latest = await rows_of(ds, "/archive/by_month.json")
+    assert [row["month"] for row in latest][0] == "1955-10" and latest[-1]["month"] == "1956-09"
+
+
+async def test_documents_received_counts_each_document_once(ds):
+    received = {row["recipient"]: row["documents_received"]
+                for row in await rows_of(ds, "/archive/received.json")}
+    # The letter of Seo Hwi, Yun Gong-heum, Li Pil-gyu and Kim Gwan: four pairs, one letter.
+    assert received["Chinese Communist Party Central Committee"] == 1
+    assert received["CPSU Central Committee"] == 3
 
 
 async def test_json_and_csv_of_a_table_and_a_query(ds):
@@ -149,7 +184,8 @@ async def test_json_and_csv_of_a_table_and_a_query(ds):
     assert header[:3] == ["id", "date", "date_start"]
     assert len(lines) == 20
     query_csv = (await get(ds, "/archive/by_year.csv")).text
-    assert query_csv.splitlines() == ["year,documents", "1945,1", "1946,3", "1955,4", "1956,12"]
+    assert query_csv.splitlines() == ["year,documents", "1945,1", "1946,3", *(
+        f"{year},0" for year in range(1947, 1955)), "1955,4", "1956,12"]
     query_json = (await get(ds, "/archive/person.json?name=Romanenko")).json()
     assert query_json["rows"][0][1] == "1946-11-22-shtykov-report"
 
