@@ -11,13 +11,18 @@ from playwright.sync_api import sync_playwright
 from kwp_archive import site
 
 DOCS = Path(__file__).resolve().parent
-# (file, path, what to wait for before the picture)
+DESKTOP = {"width": 1100, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# (file, path, what to wait for before the picture, screen)
 SHOTS = [
-    ("home.png", "/", ".home"),
-    ("document.png", "/archive/documents/1956-09-05-letter-to-ccp", ".record"),
-    ("person.png", "/archive/people/mikoyan", ".record"),
-    ("chart.png", "/archive/by_year#g.mark=bar&g.x_column=year&g.x_type=ordinal"
-                  "&g.y_column=documents&g.y_type=quantitative", ".vega-embed canvas"),
+    ("home.png", "/", ".home", DESKTOP),
+    ("search.png", "/archive/search?q=%22August+plenum%22", ".result-count", DESKTOP),
+    ("document.png", "/archive/documents/1956-09-21-mikoyan", ".record", DESKTOP),
+    ("person.png", "/archive/people/mikoyan", ".record", DESKTOP),
+    ("chart.png", "/archive/by_month#g.mark=bar&g.x_column=month&g.x_type=ordinal"
+                  "&g.y_column=documents&g.y_type=quantitative", ".vega-embed canvas", DESKTOP),
+    ("phone-home.png", "/", ".home", PHONE),
+    ("phone-document.png", "/archive/documents/1956-09-21-mikoyan", ".record", PHONE),
 ]
 
 
@@ -28,11 +33,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with site.Server(args.database) as server, sync_playwright() as playwright:
         browser = site.launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1100, "height": 800})
-        for name, path, ready in SHOTS:
+        for name, path, ready, screen in SHOTS:
+            page = browser.new_page(viewport=screen)
             page.goto(server.base + path)
             page.wait_for_selector(ready)
-            page.screenshot(path=args.out / name, full_page=True)
+            # A phone's picture is its first screen, what a reader sees before scrolling.
+            page.screenshot(path=args.out / name, full_page=screen is DESKTOP)
+            page.close()
             print(args.out / name)
         browser.close()
 

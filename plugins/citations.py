@@ -5,7 +5,7 @@ import json
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import NotFound, Response
 
 from kwp_archive import citations
 
@@ -34,19 +34,26 @@ def can_render(columns, table, query_name):
 def renderer(extension):
     content_type, write = FORMATS[extension]
 
-    async def render(datasette, columns, rows, database, table, query_name):
+    async def render(datasette, columns, rows, database, table, query_name, view_name):
+        if not can_render(columns, table, query_name):
+            # Datasette serves any extension at any address; a citation needs a document.
+            raise NotFound(
+                f"There are no documents here to cite as .{extension}: citation files are "
+                "made of the documents table, a document, or a query that lists documents.")
         ids = document_ids(columns, rows, table)
         result = await datasette.get_database(database).execute(
             citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)}
         )
         body = write(citations.in_order(result.rows, ids))
-        name = table or query_name or database
+        # One document's file is named by its id, so that several saved files stay apart.
+        name = ids[0] if view_name == "row" and len(ids) == 1 else (
+            table or query_name or database)
         return Response(
             body,
             content_type=f"{content_type}; charset=utf-8",
             headers={
-                "content-disposition": f'inline; filename="{name}.{extension}"',
-                # Never let a browser take a citation file for a page.
+                # A file to save, or to hand to a reference manager; never a page.
+                "content-disposition": f'attachment; filename="{name}.{extension}"',
                 "x-content-type-options": "nosniff",
             },
         )

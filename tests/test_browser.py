@@ -94,7 +94,8 @@ def test_make_screenshots_draws_the_readme_pictures(browser, archive_db, tmp_pat
     )
     assert result.returncode == 0, result.stderr
     pictures = sorted(path.name for path in tmp_path.glob("*.png"))
-    assert pictures == ["chart.png", "document.png", "home.png", "person.png"]
+    assert pictures == ["chart.png", "document.png", "home.png", "person.png",
+                        "phone-document.png", "phone-home.png", "search.png"]
     for path in tmp_path.glob("*.png"):
         assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
 

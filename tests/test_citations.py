@@ -194,3 +194,21 @@ def test_ris_never_breaks_a_line_inside_a_field():
     text = citations.ris([citable])
     assert "TI  - A title with TY  - a break" in text
     assert rispy.loads(text)[0]["abstract"] == "Two lines"
+
+
+async def test_one_documents_files_are_named_by_its_id_and_download(ds):
+    for extension in ("ris", "bib", "csljson"):
+        response = await ds.client.get(f"/archive/documents/1956-09-17-mikoyan.{extension}")
+        assert response.status_code == 200
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="1956-09-17-mikoyan.{extension}"')
+    listing = await ds.client.get("/archive/documents.ris?type=telegram")
+    assert listing.headers["content-disposition"] == 'attachment; filename="documents.ris"'
+
+
+@pytest.mark.parametrize("path", ["/archive/people.ris", "/archive/organisations.bib",
+                                  "/archive/by_year.csljson", "/archive/people/mikoyan.ris"])
+async def test_no_citation_file_where_there_is_nothing_to_cite(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 404
+    assert "no documents here to cite" in response.text
