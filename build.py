@@ -7,10 +7,33 @@
 """
 
 import argparse
+import signal
+import sqlite3
 import sys
 
 from kwp_archive import package, pipeline, site
 from kwp_archive.sources import SourceError
+
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+class Stopped(BaseException):
+    """A signal asked the build to stop; the temporary database goes with the unwinding."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.name = signal.Signals(signum).name
+        self.status = 128 + signum
+
+
+# The signal that stopped the build. Raised inside SQLite's progress callback, Stopped
+# reaches the build as SQLite's "interrupted" error instead, and this says why.
+_stopped_by = []
+
+
+def _stop(signum, frame):
+    _stopped_by.append(signum)
+    raise Stopped(signum)
 
 
 def main(argv=None):
@@ -21,22 +44,42 @@ def main(argv=None):
     parser.add_argument("--package", metavar="DIR",
                         help="also write the tables as a Frictionless data package into DIR")
     args = parser.parse_args(argv)
+    for signum in STOPPING_SIGNALS:
+        signal.signal(signum, _stop)
+
+    written = None
+
+    def write_package(database):
+        # Before the new database takes archive.db's place: a package that cannot be
+        # written leaves the previous database as it was.
+        nonlocal written
+        written = package.write(database, args.package, site.METADATA)
 
     try:
         if args.check:
             summary = pipeline.check(args.sources)
         else:
-            summary = pipeline.build(args.sources, args.output)
-            if args.package:
-                written = package.write(args.output, args.package, site.METADATA)
+            summary = pipeline.build(args.sources, args.output,
+                                     write_package if args.package else None)
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
+    except Stopped as stopped:
+        print(f"error: stopped by {stopped.name}; nothing was written.", file=sys.stderr)
+        return stopped.status
     except OSError as error:
-        print(f"error: {error.filename or args.output}: cannot write: {error.strerror}",
-              file=sys.stderr)
+        print(f"error: {error.filename or args.package or args.output}: cannot write: "
+              f"{error.strerror}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as error:
+        if _stopped_by:
+            stopped = Stopped(_stopped_by[0])
+            print(f"error: stopped by {stopped.name}; nothing was written.", file=sys.stderr)
+            return stopped.status
+        # The build's own SQL is sound, so this is the disk: full, or failing.
+        print(f"error: {args.output}: cannot write: {error}", file=sys.stderr)
         return 1
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -47,7 +90,7 @@ def main(argv=None):
         print(f"{args.sources}: {described}: all checks passed.")
         return 0
     print(f"{args.output}: {described}.")
-    if args.package:
+    if written:
         print(f"{written}: a data package of {len(package.TABLES)} tables.")
     return 0
 

@@ -44,6 +44,9 @@ CREATE TABLE documents (
     collections TEXT NOT NULL DEFAULT '[]',
     subjects TEXT NOT NULL DEFAULT '[]'
 );
+-- Ids of documents are unique whatever their case: BibTeX, whose keys they become, takes
+-- doc-a and DOC-A for one.
+CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -329,15 +332,18 @@ INSERTS = {
 
 
 @contextmanager
-def atomic(output):
+def atomic(output, before_replace=None):
     """A new database in a temporary file beside `output`, renamed over it only when the
-    block completes. Any failure leaves an existing output file exactly as it was.
+    block completes (and `before_replace(temporary path)`, if given, has run on it). Any
+    failure, or a signal, leaves an existing output file exactly as it was, and removes the
+    temporary file; one left by a build that was killed outright goes at the next build.
 
     Yields a connection inside an open transaction, with the schema in place.
     """
     output = Path(output)
+    remove_abandoned(output)
     descriptor, temporary = tempfile.mkstemp(
-        dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
+        dir=output.parent, prefix=f".{output.name}.{os.getpid()}.", suffix=".tmp"
     )
     os.close(descriptor)
     connection = sqlite3.connect(temporary, isolation_level=None)
@@ -345,17 +351,50 @@ def atomic(output):
         # The file is private until it is renamed into place, so a crash needs no journal.
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
+        # Lets Python's signal handlers run during a long statement (the full-text index of
+        # a million documents), so that a SIGTERM stops the build within a moment.
+        connection.set_progress_handler(lambda: 0, 100_000)
         connection.executescript(SCHEMA)
         connection.create_function("sort_name", 1, names.sort_name, deterministic=True)
         connection.execute("BEGIN")
         yield connection
         connection.execute("COMMIT")
         connection.close()
+        if before_replace is not None:
+            before_replace(temporary)
+        # mkstemp makes the file private (0600); the database is for every reader, as the
+        # umask says (0644 as a rule), like any file the user writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, output)
     except BaseException:
         connection.close()
         os.unlink(temporary)
         raise
+
+
+def remove_abandoned(output):
+    """Remove the temporary files of builds of `output` whose process is gone (killed
+    outright, with no chance to clean up). A running build's file stays."""
+    for path in Path(output).parent.glob(f".{Path(output).name}.*.tmp"):
+        pid = path.name[len(Path(output).name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass  # another build removed it first
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def insert(connection, table, rows, on_duplicate):

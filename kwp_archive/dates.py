@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
-_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# ASCII digits only: \d would take full-width and other scripts' digits, which are not ISO.
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @dataclass(frozen=True)

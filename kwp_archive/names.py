@@ -93,9 +93,16 @@ def keys(names) -> list:
     for name in str(names or "").split(";"):
         syllables = _syllables(name)
         for start in range(len(syllables)):
-            for end in range(start + 1, len(syllables) + 1):
+            # A reader types a name, not a paragraph: runs longer than any name are not
+            # keys, so the work stays linear in the length of the text.
+            for end in range(start + 1, min(len(syllables), start + MAX_RUN) + 1):
                 found.add(_fold_letters("".join(syllables[start:end])))
     return sorted(found)
+
+
+# The most syllables a key joins: "Illarion Dmitriyevich Pak" and "Kim Il Sung" are three to
+# five; eight leaves room for any full name with its titles.
+MAX_RUN = 8
 
 
 # Surnames that come first in a name written in the East Asian order (Kim Il Sung, Mao

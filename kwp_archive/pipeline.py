@@ -42,18 +42,21 @@ class Summary:
     warnings: list = field(default_factory=list)
 
 
-def build(directory, output) -> Summary:
+def build(directory, output, before_replace=None) -> Summary:
     """Build the database at `output` from the CSV files in `directory`, or raise
-    SourceError with every problem found, leaving `output` as it was."""
+    SourceError with every problem found, leaving `output` as it was. `before_replace`, if
+    given, is called with the finished database's temporary path before it takes the place
+    of `output`: if it fails, `output` stays as it was too."""
     directory = Path(directory)
     if not directory.is_dir():
         raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
     problems, warnings = [], []
     files = readers(directory, problems, warnings)
-    with database.atomic(output) as connection:
+    with database.atomic(output, before_replace) as connection:
         for table, filename, read in LOADS:
             reader = files[filename]
-            database.insert(connection, table, read(reader), _duplicate_reporter(table, reader))
+            database.insert(connection, table, read(reader),
+                            _duplicate_reporter(table, reader, connection))
         for table in ("documents", *LINK_TABLES):
             _report_unknown_references(connection, table, files)
         if problems:
@@ -75,9 +78,17 @@ LINK_TABLES = ("document_people", "document_organisations", "document_collection
                "document_subjects")
 
 
-def _duplicate_reporter(table, reader):
+def _duplicate_reporter(table, reader, connection):
     def report(row):
         line = reader.lines.pop()  # the refused row was the last handed on
+        if table == "documents":
+            [earlier] = connection.execute(
+                "SELECT id FROM documents WHERE id = ? COLLATE NOCASE", (row[0],)).fetchone()
+            if earlier != row[0]:
+                reader.problem(line, "id", f"{row[0]!r} differs from the earlier id "
+                               f"{earlier!r} only in case; reference managers would take "
+                               "them for one, so choose another id")
+                return
         if table in LINK_TABLES:
             document_id, party_id, *role = row
             party_column = reader.layout.required[1]

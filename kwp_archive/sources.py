@@ -8,6 +8,7 @@ in (kwp_archive.pipeline), so that no file is ever held in memory whole.
 
 import csv
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,13 @@ ALIAS_JOIN = "; "
 # Ids end up in URLs and in users' SQL, so they stay plain.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # A cell starting with one of these is run as a formula when a CSV download is opened in a
-# spreadsheet (CSV injection), so the build refuses them rather than shipping them.
+# spreadsheet (CSV injection), so the build refuses them rather than shipping them. OWASP
+# lists =, +, -, @, tab and carriage return; spreadsheets also skip leading spaces (no-break
+# ones too) and read the full-width forms (＝, ＋, －, ＠) as the ASCII ones.
 _FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_CONTROLS = ("\t", "\r")
+# Longest name or alias: the name keys of search grow with its words.
+MAX_NAME = 120
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -134,6 +140,10 @@ class _Reader:
                     continue  # a blank line
                 if self._row_is_sound(line, cells):
                     yield line, dict(zip(header, cells))
+            if lines.failed:
+                # The rest of the file could not be read: its one problem is reported, and
+                # references to ids it may have held are not, as they would all be false.
+                self.usable = False
         except csv.Error as error:
             self._csv_error(start, lines, str(error))
 
@@ -243,13 +253,16 @@ class _Reader:
                                  f"{raw.index(0) + 1} of the line{hint}")
                     raise _Stop
                 try:
-                    yield raw.decode("utf-8")
+                    text = raw.decode("utf-8")
                 except UnicodeDecodeError as error:
                     column = self._column_holding(
                         number, raw.decode("utf-8", "replace"), "\ufffd")
                     self.problem(number, column, f"byte {error.start + 1} of the line is not "
                                  "UTF-8; save the file as UTF-8")
                     raise _Stop
+                # A file saved with Windows line ends (CRLF) may break a quoted cell over
+                # lines as any other: that break is a line break, not a stray \r.
+                yield text[:-2] + "\n" if text.endswith("\r\n") else text
 
 
 class _Stop(Exception):
@@ -299,9 +312,31 @@ def _text(reader, line, column, value, required=False):
     if _CONTROL.search(value):
         reader.problem(line, column, "contains a control character")
         return False
-    if value.startswith(_FORMULA_STARTS):
-        reader.problem(line, column, f"starts with {value[0]!r}, which spreadsheets run as a "
+    start = _formula_start(value)
+    if start:
+        reader.problem(line, column, f"starts with {start!r}, which spreadsheets run as a "
                        "formula when they open our CSV downloads; reword the start of the cell")
+        return False
+    return True
+
+
+def _formula_start(value):
+    """What a spreadsheet would take for the start of a formula, or None."""
+    if value.startswith(_FORMULA_CONTROLS):
+        return value[0]
+    visible = unicodedata.normalize("NFKC", value).lstrip()
+    if visible.startswith(_FORMULA_STARTS):
+        return value[:len(value) - len(visible) + 1] if visible != value else value[0]
+    return None
+
+
+def _name(reader, line, column, value, required=False):
+    """A person's or organisation's name or alias: text, and short enough to search."""
+    if not _text(reader, line, column, value, required):
+        return False
+    if len(value) > MAX_NAME:
+        reader.problem(line, column, f"is {len(value):,} characters long; a name or alias "
+                       f"holds at most {MAX_NAME}")
         return False
     return True
 
@@ -309,7 +344,7 @@ def _text(reader, line, column, value, required=False):
 def _aliases(reader, line, value):
     """The aliases of a cell, or None if one of them is unusable."""
     aliases = tuple(alias.strip() for alias in value.split(ALIAS_SEPARATOR) if alias.strip())
-    if all([_text(reader, line, "aliases", alias) for alias in aliases]):
+    if all([_name(reader, line, "aliases", alias) for alias in aliases]):
         return aliases
     return None
 
@@ -377,7 +412,7 @@ def _listing(reader, line, row):
 
 
 def _person(reader, line, row):
-    ok = _text(reader, line, "name", row["name"], required=True)
+    ok = _name(reader, line, "name", row["name"], required=True)
     ok &= _text(reader, line, "position", row.get("position", ""))
     aliases = _aliases(reader, line, row.get("aliases", ""))
     if not ok or aliases is None:
@@ -386,7 +421,7 @@ def _person(reader, line, row):
 
 
 def _organisation(reader, line, row):
-    ok = _text(reader, line, "name", row["name"], required=True)
+    ok = _name(reader, line, "name", row["name"], required=True)
     aliases = _aliases(reader, line, row.get("aliases", ""))
     if not ok or aliases is None:
         return None

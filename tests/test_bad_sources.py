@@ -158,3 +158,21 @@ def test_arbitrary_csv_builds_or_fails_cleanly(tmp_path_factory, name, rows, kee
     csv.writer(text).writerows(rows)
     (sources / name).write_text(text.getvalue(), encoding="utf-8")
     read_cleanly(sources)
+
+
+def test_a_file_unreadable_mid_way_is_one_problem_not_a_cascade(tmp_path, previous):
+    """Bytes that are not UTF-8 stop the reading of records.csv; the links to the records
+    after them are not reported as links to nothing."""
+    sources = source_set(tmp_path)
+    url = "https://digitalarchive.wilsoncenter.org/document/example"
+    rows = [f"doc-{n},1956-09-{n:02d},Letter {n},letter,,{url}" for n in range(1, 30)]
+    rows[2] = rows[2].replace("Letter", "Lettre \xe9")  # Latin-1, not UTF-8
+    (sources / "records.csv").write_bytes(
+        ("id,date,title,type,summary,source_url\n" + "\n".join(rows) + "\n").replace(
+            "\xe9", "\x00").encode("utf-8").replace(b"\x00", b"\xe9"))
+    (sources / "document_people.csv").write_text("document_id,person_id,role\n" + "".join(
+        f"doc-{n},ri-sang-jo,author\n" for n in range(1, 30)))
+    result = build(sources, previous[0])
+    problems = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert problems == [f"error: {sources}/records.csv:4: title: byte 25 of the line is not "
+                        "UTF-8; save the file as UTF-8"]

@@ -168,3 +168,125 @@ def test_missing_sources_directory(tmp_path):
     assert result.returncode == 1
     assert f"{tmp_path / 'nowhere'}:1: --sources: is not a directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def temporary_files(directory):
+    return sorted(path.name for path in directory.iterdir() if path.name.endswith(".tmp"))
+
+
+@pytest.fixture(scope="module")
+def large_sources(tmp_path_factory):
+    """Enough synthetic records that a build runs for a few seconds: time to stop it."""
+    directory = tmp_path_factory.mktemp("large")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), "--records", "60000",
+                    "--out", str(directory)], check=True, capture_output=True, cwd=ROOT)
+    return directory
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_stops_the_build_in_one_line_and_leaves_nothing(tmp_path, large_sources,
+                                                                signal_name):
+    import signal
+    import time
+
+    output = tmp_path / "archive.db"
+    assert build("--output", output).returncode == 0
+    before = sha256(output)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--sources", str(large_sources),
+         "--output", str(output)], stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while not temporary_files(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert temporary_files(tmp_path), "the build never started writing"
+        time.sleep(0.5)
+        process.send_signal(getattr(signal, signal_name))
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+    number = getattr(signal, signal_name)
+    assert process.returncode == 128 + number
+    assert stderr == f"error: stopped by {signal_name}; nothing was written.\n"
+    assert temporary_files(tmp_path) == []
+    assert sha256(output) == before
+
+
+def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
+    import os
+
+    output = tmp_path / "archive.db"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    abandoned = tmp_path / f".archive.db.{gone.pid}.x1y2.tmp"
+    abandoned.write_bytes(b"half a database")
+    running = tmp_path / f".archive.db.{os.getpid()}.a1b2.tmp"  # a build still at work
+    running.write_bytes(b"a database being written")
+    assert build("--output", output).returncode == 0
+    assert not abandoned.exists()
+    assert running.exists()
+
+
+def test_the_database_is_readable_by_everyone_the_umask_allows(tmp_path):
+    import os
+    import stat
+
+    output = tmp_path / "archive.db"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--output", str(output)],
+        capture_output=True, text=True, cwd=ROOT, preexec_fn=lambda: os.umask(0o022))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(output.stat().st_mode) == 0o644
+
+
+def test_a_full_disk_is_one_line_and_nothing_lost(tmp_path, large_sources):
+    import resource
+    import signal
+
+    output = tmp_path / "archive.db"
+    assert build("--output", output).returncode == 0
+    before = sha256(output)
+
+    def small_disk():
+        # Files may grow to 2 MB, as on a full disk; the write fails instead of killing.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2_000_000, 2_000_000))
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--sources", str(large_sources),
+         "--output", str(output)],
+        capture_output=True, text=True, cwd=ROOT, preexec_fn=small_disk, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {output}: cannot write: ")
+    assert sha256(output) == before
+    assert temporary_files(tmp_path) == []
+
+
+def test_a_package_that_cannot_be_written_leaves_the_database_as_it_was(tmp_path,
+                                                                         sources_dir):
+    output = tmp_path / "archive.db"
+    assert build("--output", output).returncode == 0
+    before = sha256(output)
+    blocked = tmp_path / "package"
+    blocked.write_text("a file where the package's folder would go")
+    edit(sources_dir / "records.csv", "Soviet officers describe", "Soviet officers sketch")
+    result = build("--sources", sources_dir, "--output", output, "--package", blocked)
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert sha256(output) == before
+    assert temporary_files(tmp_path) == []
+
+
+def test_a_windows_file_may_break_a_quoted_cell_over_lines(tmp_path, sources_dir):
+    records = sources_dir / "records.csv"
+    text = records.read_text().replace('"Soviet Report on Communists in Korea, 1945"',
+                                       '"Soviet Report on\nCommunists in Korea, 1945"')
+    records.write_bytes(text.replace("\n", "\r\n").encode())
+    output = tmp_path / "archive.db"
+    result = build("--sources", sources_dir, "--output", output)
+    assert result.returncode == 0, result.stderr
+    assert rows(output, "select title from documents where id = '1945-soviet-report'") == [
+        ("Soviet Report on\nCommunists in Korea, 1945",)]

@@ -124,3 +124,12 @@ def test_fold_ignores_punctuation_and_initials():
 ])
 def test_sort_name_files_by_surname(name, filed):
     assert names.sort_name(name) == filed
+
+
+def test_the_keys_of_a_name_grow_linearly_with_its_words():
+    """A key joins at most MAX_RUN syllables: a 2,000-word 'name' has at most 8 keys a word,
+    not the two million runs of every length it would have otherwise."""
+    words = [f"Word{number}" for number in range(2000)]
+    found = keys(" ".join(words))
+    assert len(found) <= names.MAX_RUN * len(words)
+    assert "kimilsunk" in keys("Kim Il Sung")  # a whole name is still a key
