@@ -28,7 +28,9 @@ APP_PLUGINS = {"datasette-hashed-urls": "0.4"}
 NOT_PINNED = {"pip", "setuptools", "wheel"}
 PROJECT = "kwp-archive"
 PORT = 8080
-START = "python -m kwp_archive.site --host 0.0.0.0 --port ${PORT:-%d}" % PORT
+# A host serves on every address (HOST=0.0.0.0 unless told otherwise); the tests run it on
+# the loopback address alone.
+START = "python -m kwp_archive.site --host ${HOST:-0.0.0.0} --port ${PORT:-%d}" % PORT
 
 DOCKERFILE = f"""\
 FROM python:3.11-slim

@@ -6,6 +6,7 @@ same SETTINGS and paths, so what is tested is what is served.
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -67,34 +68,36 @@ def wait_until_serving(base, process, attempts=300):
     return False
 
 
-class Server:
-    """The site served by `serve_command` on a free loopback port, for tests and bench/:
-    a context manager that builds the inspect file, starts the server and waits for it."""
+class Running:
+    """A server process started in a process group of its own, stopped with everything it
+    started, for tests and bench/: nothing is left running, and nothing listens on any
+    address but the one asked for."""
 
-    def __init__(self, database):
-        self.database = Path(database).resolve()
-        # Its own folder for the inspect file, so nothing is left beside the database.
-        self.scratch = tempfile.TemporaryDirectory(prefix="kwp-server-")
-        self.inspect_file = Path(self.scratch.name) / "inspect-data.json"
+    def __init__(self, command, base, cwd=ROOT, env=None, shell=False, limit_memory=None):
+        self.command, self.base, self.cwd, self.env, self.shell = command, base, cwd, env, shell
+        self.limit_memory = limit_memory
+
+    def _limits(self):
+        if self.limit_memory:
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (self.limit_memory, self.limit_memory))
 
     def __enter__(self):
-        subprocess.run([sys.executable, "-m", "datasette", "inspect", str(self.database),
-                        "--inspect-file", str(self.inspect_file)], check=True)
-        port = free_port()
-        self.base = f"http://127.0.0.1:{port}"
-        # A file, not a pipe: Datasette logs a traceback per interrupted query.
+        # A file, not a pipe: a full pipe would block the server's logging.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kwp_archive.site", "--database", str(self.database),
-             "--inspect-file", str(self.inspect_file), "--port", str(port)],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            self.command, cwd=self.cwd, env=self.env, shell=self.shell, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=self._limits,
         )
         if wait_until_serving(self.base, self.process):
             return self
-        self.log.seek(0)
-        output = self.log.read().decode(errors="replace")
+        output = self.output()
         self.__exit__()
         raise RuntimeError(f"the server did not start:\n{output}")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def rss_mb(self):
         """The server's resident memory, in MB, from /proc."""
@@ -104,9 +107,64 @@ class Server:
         return None
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        # The whole group: a shell in front of the server, and whatever it started.
+        group = os.getpgid(self.process.pid) if self.process.poll() is None else None
+        for signal_number in (signal.SIGTERM, signal.SIGKILL):
+            if group is None:
+                break
+            try:
+                os.killpg(group, signal_number)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self.process.wait()
+        _reap_group(group)
         self.log.close()
+
+
+def _reap_group(group):
+    """Wait until no process of the group is left (a server's children may outlive it)."""
+    if group is None:
+        return
+    for _ in range(150):
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(group, signal.SIGKILL)
+
+
+class Server(Running):
+    """The site served by `serve_command` on a free loopback port: builds the inspect file,
+    starts the server and waits for it. `limit_memory` caps its address space, in bytes."""
+
+    def __init__(self, database, limit_memory=None):
+        self.database = Path(database).resolve()
+        # Its own folder for the inspect file, so nothing is left beside the database.
+        self.scratch = tempfile.TemporaryDirectory(prefix="kwp-server-")
+        self.inspect_file = Path(self.scratch.name) / "inspect-data.json"
+        port = free_port()
+        super().__init__(
+            [sys.executable, "-m", "kwp_archive.site", "--database", str(self.database),
+             "--inspect-file", str(self.inspect_file), "--port", str(port)],
+            f"http://127.0.0.1:{port}", limit_memory=limit_memory)
+
+    def __enter__(self):
+        subprocess.run([sys.executable, "-m", "datasette", "inspect", str(self.database),
+                        "--inspect-file", str(self.inspect_file)], check=True)
+        try:
+            return super().__enter__()
+        except BaseException:
+            self.scratch.cleanup()
+            raise
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
         self.scratch.cleanup()
 
 

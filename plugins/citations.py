@@ -5,7 +5,7 @@ import json
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import BadRequest, NotFound, Response
 
 from kwp_archive import citations
 
@@ -22,7 +22,10 @@ FORMATS = {
 def document_ids(columns, rows, table):
     """The document ids among the rows: the documents table, or a query's document_id or id."""
     column = "document_id" if "document_id" in columns else "id"
-    return [row[column] for row in rows if row[column] is not None]
+    ids = [row[column] for row in rows if row[column] is not None]
+    if not all(isinstance(identifier, str) for identifier in ids):
+        raise BadRequest(f"The {column} column holds values that are not document ids (text)")
+    return ids
 
 
 def can_render(columns, table, query_name):

@@ -154,3 +154,71 @@ async def test_citation_formats_are_never_served_as_html(hostile_ds, extension, 
 async def test_json_keeps_the_data_intact(hostile_ds):
     rows = (await hostile_ds.client.get("/archive/documents.json?_shape=array")).json()
     assert rows[0]["summary"] == HOSTILE
+
+
+# Requests that once cost unbounded memory or reached the process, each with what the
+# reader is told instead.
+COSTLY = [
+    ("/archive.json?sql=select+zeroblob(999999999)", "string or blob too big"),
+    ("/archive.json?sql=select+randomblob(999999999)", "string or blob too big"),
+    ("/archive.json?sql=select+length(replace(hex(zeroblob(400000)),'0','00000'))",
+     "string or blob too big"),
+    ("/archive.json?sql=with+recursive+n(i)+as+(select+1+union+all+select+i%2B1+from+n"
+     "+where+i<1000)+select+randomblob(900000)+from+n", "this result would be more than 32 MB"),
+    ("/archive.json?sql=select+fts3_tokenizer('simple')",
+     "not authorized to use function: fts3_tokenizer"),
+    ("/archive.json?sql=select+load_extension('x')", "not authorized"),
+    ("/archive/documents.json?_sort=nope", "Cannot sort table by nope"),
+    ("/archive/documents.json?_sort_desc=nope", "Cannot sort table by nope"),
+]
+
+
+@pytest.mark.parametrize("path, said", COSTLY)
+async def test_a_costly_request_is_a_clear_400(ds, path, said):
+    response = await ds.client.get(path)
+    assert response.status_code == 400
+    assert said in response.json()["error"]
+
+
+async def test_a_blob_document_id_in_a_citation_download_is_a_400(ds):
+    response = await ds.client.get("/archive.ris?sql=select+x'00'+as+document_id")
+    assert response.status_code == 400
+    assert "not document ids" in response.text
+
+
+async def test_a_search_too_long_is_cut_and_the_reader_told(ds):
+    from kwp_archive.search import MAX_TERMS, fts_query
+
+    words = " OR ".join(["telegram"] * 2000)
+    assert fts_query(words).count('"telegram"') == MAX_TERMS
+    for path in (f"/archive/search?q={words}", f"/archive/documents?_search={words}"):
+        response = await ds.client.get(path.replace(" ", "+"))
+        assert response.status_code == 200
+        assert "Only the first 16 words" in response.text
+    ordinary = (await ds.client.get("/archive/search?q=telegram")).text
+    assert "Only the first" not in ordinary
+
+
+def test_the_site_keeps_serving_under_a_1_gb_address_space(archive_db):
+    """Every costly request above, against `make run`'s own server limited to 1 GB: each is
+    a clear error, and the pages after it are served as before."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from kwp_archive.site import Server
+
+    with Server(archive_db, limit_memory=1 << 30) as server:
+        for path, said in COSTLY:
+            try:
+                urllib.request.urlopen(server.base + path.replace("'", "%27"), timeout=30)
+                raise AssertionError(f"{path} did not fail")
+            except urllib.error.HTTPError as error:
+                assert error.code == 400, path
+                assert said in json.load(error)["error"], path
+            with urllib.request.urlopen(server.base + "/archive/documents.json",
+                                        timeout=30) as response:
+                assert response.status == 200
+        assert server.process.poll() is None
+        # Errors cost a line of log at most, not a traceback with every local variable.
+        assert "Traceback" not in server.output() and "locals" not in server.output()

@@ -54,7 +54,7 @@ def test_every_requirement_is_pinned(app):
 
 def test_the_start_command_serves_immutable_with_the_inspect_file_and_settings(app):
     procfile = (app / "Procfile").read_text()
-    assert procfile.startswith("web: python -m kwp_archive.site --host 0.0.0.0 --port ")
+    assert procfile.startswith("web: python -m kwp_archive.site --host ${HOST:-0.0.0.0} --port ")
     assert "CMD python -m kwp_archive.site" in (app / "Dockerfile").read_text()
     command = subprocess.run(
         [sys.executable, "-c", "import json, kwp_archive.site as s; "
@@ -79,25 +79,14 @@ def running_app(app, tmp_path_factory):
                   if line.startswith("datasette-hashed-urls=="))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(deps), pinned], check=True, timeout=300)
-    from kwp_archive.site import free_port, wait_until_serving
+    from kwp_archive.site import Running, free_port
     port = free_port()
     command = (app / "Procfile").read_text().split(":", 1)[1].strip()
-    log = open(app.parent / "app.log", "w+")
-    process = subprocess.Popen(
-        command, shell=True, cwd=app, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(deps),
-             "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        if not wait_until_serving(base, process):
-            log.seek(0)
-            pytest.fail(log.read())
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+    with Running(command, f"http://127.0.0.1:{port}", cwd=app, shell=True,
+                 env={**os.environ, "PORT": str(port), "HOST": "127.0.0.1",
+                      "PYTHONPATH": str(deps),
+                      "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}) as served:
+        yield served.base
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 import json
 import urllib.request
+from pathlib import Path
 
 
 def fetch_json(url):
@@ -32,3 +33,41 @@ def test_serving_leaves_nothing_beside_the_database(server, archive_db):
     # The inspect file and the log live in the server's own scratch space: serving a
     # database in a checkout must not add files to it.
     assert [path.name for path in archive_db.parent.iterdir()] == ["archive.db"]
+
+
+def listening(port):
+    """The addresses listening on `port`, from /proc/net/tcp (no ss or netstat needed)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, local_port = local.split(":")
+        if state == "0A" and int(local_port, 16) == port:  # 0A: LISTEN
+            found.add(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+    return found
+
+
+def test_a_stopped_server_leaves_no_process_behind(archive_db, tmp_path):
+    """The server helper starts the server in a group of its own and stops the whole group:
+    a shell in front of it cannot keep it alive, as it once did for the published app."""
+    import os
+    import subprocess
+    import sys
+
+    from kwp_archive.site import Running, free_port
+
+    inspect = tmp_path / "inspect-data.json"
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(archive_db),
+                    "--inspect-file", str(inspect)], check=True)
+    port = free_port()
+    # A shell that starts the server and stays in front of it, as a Procfile's may.
+    command = (f"{sys.executable} -m kwp_archive.site --database {archive_db} "
+               f"--inspect-file {inspect} --port {port} & wait")
+    with Running(command, f"http://127.0.0.1:{port}", shell=True) as running:
+        group = os.getpgid(running.process.pid)
+        assert listening(port) == {"127.0.0.1"}
+    try:
+        os.killpg(group, 0)
+        raise AssertionError("a process of the server's group is still running")
+    except ProcessLookupError:
+        pass
+    assert listening(port) == set()

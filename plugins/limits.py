@@ -1,0 +1,69 @@
+"""What one request may cost: the size of one value and of one result, and the functions a
+visitor's SQL may call. Datasette's time limit bounds how long a query runs; these bound
+what it may allocate, which a time limit cannot (zeroblob(999999999) takes no time at all).
+"""
+
+import sqlite3
+
+from datasette import hookimpl
+
+from kwp_archive.search import MAX_LENGTH, MAX_TERMS, too_long
+
+# The longest string or blob any value may be, in bytes. The longest text in the sources is
+# a summary of at most 100,000 characters (400,000 bytes of UTF-8 at the very most).
+MAX_VALUE = 1_000_000
+# What the values of one result may weigh, roughly as the JSON that carries them: a blob
+# goes out as base64 inside JSON and costs some 40 times its size to encode and keep.
+MAX_RESULT = 32_000_000
+_WEIGHT = {str: 2, bytes: 40}
+
+# Functions that reach the process rather than the data: fts3_tokenizer() reads and
+# registers tokenizers by memory address; load_extension() loads code; fts5() hands out a
+# pointer to the FTS5 API.
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5"}
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    pass
+
+
+def _authorize(action, name, function, database, source):
+    if action == sqlite3.SQLITE_FUNCTION and function.lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _weighing_row_factory():
+    """sqlite3.Row, counting what each query's rows weigh as they are fetched, and stopping
+    the query once it passes MAX_RESULT: before the memory is spent, not after."""
+    state = {"cursor": None, "weight": 0}
+
+    def row(cursor, values):
+        if cursor is not state["cursor"]:
+            state["cursor"], state["weight"] = cursor, 0
+        for value in values:
+            weight = _WEIGHT.get(type(value))
+            state["weight"] += len(value) * weight if weight else 8
+        if state["weight"] > MAX_RESULT:
+            raise ResultTooLarge(
+                f"this result would be more than {MAX_RESULT // 1_000_000} MB: ask for fewer "
+                "rows or smaller values (a LIMIT, or substr() of long text)")
+        return sqlite3.Row(cursor, values)
+
+    return row
+
+
+@hookimpl(tryfirst=True)
+def prepare_connection(conn):
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
+    conn.set_authorizer(_authorize)
+    conn.row_factory = _weighing_row_factory()
+
+
+@hookimpl
+def extra_template_vars(request):
+    """Whether the reader's search was cut to the words that search takes."""
+    if request is None:
+        return {}
+    typed = request.args.get("q") or request.args.get("_search") or ""
+    return {"search_cut": too_long(typed), "search_limits": (MAX_TERMS, MAX_LENGTH)}
