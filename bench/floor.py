@@ -57,7 +57,7 @@ def main(sources, output):
                                   "archive", "archive_reference", "translator",
                                   "original_language"))))
     connection.executemany(insert["people"], rows(
-        sources / "people.csv", ("id", "name", "aliases", "position")))
+        sources / "people.csv", ("id", "name", "aliases", "position", "sources")))
     connection.executemany(insert["organisations"], rows(
         sources / "organisations.csv", ("id", "name", "aliases")))
     connection.executemany(insert["document_people"], rows(

@@ -53,6 +53,7 @@ CREATE TABLE people (
     sort_name TEXT NOT NULL,
     aliases TEXT NOT NULL,
     position TEXT NOT NULL,
+    sources TEXT NOT NULL DEFAULT '',
     document_count INTEGER NOT NULL DEFAULT 0,
     roles TEXT NOT NULL DEFAULT '[]'
 );
@@ -313,8 +314,8 @@ INSERTS = {
         (id, date, date_start, date_end, date_precision, year, title, type, summary,
          source_url, archive, archive_reference, translator, original_language)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-    "people": """INSERT INTO people (id, name, sort_name, aliases, position)
-        VALUES (?1, ?2, sort_name(?2), ?3, ?4)""",
+    "people": """INSERT INTO people (id, name, sort_name, aliases, position, sources)
+        VALUES (?1, ?2, sort_name(?2), ?3, ?4, ?5)""",
     "organisations": "INSERT INTO organisations (id, name, aliases) VALUES (?, ?, ?)",
     "collections": "INSERT INTO collections (id, name, source_url) VALUES (?, ?, ?)",
     "subjects": "INSERT INTO subjects (id, name, source_url) VALUES (?, ?, ?)",

@@ -52,10 +52,28 @@ _SYLLABLE_BREAK = re.compile(r"[\s\-‐‑–]+")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
+# Hangul syllables and Chinese characters (Hanja) each stand for one syllable of a name, and
+# a reader may type a name with or without spaces between them (김일성, 김 일성): each is a
+# syllable of its own. Hangul is kept composed: decomposed, 김 would be three letters.
+_SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+_SYLLABIC_OR_RUN = re.compile(f"{_SYLLABIC.pattern}|(?:(?!{_SYLLABIC.pattern}).)+")
+
+# The conventional spelling of 성 in a given name, as in "Kim Il Sung", is "Sung", where MR
+# writes "Sŏng" and RR "Seong" (both "song" once folded). So a given name's syllable "song"
+# or "sung" is indexed under both (see keys()): any of the four spellings finds the name.
+# Folding itself keeps 우 and 어 apart (Kim Hun is not Kim Hon), and a surname is left alone
+# (Sung, 성, is not Song, 송).
+CONVENTIONAL = {"song": "sung", "sung": "song"}
+
+
 def _plain(text):
-    """Lowercase, without diacritics or apostrophes."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    """Lowercase, without diacritics or apostrophes; Hangul and Hanja as they are."""
+    text = "".join(
+        char if _SYLLABIC.match(char) else unicodedata.normalize("NFKD", char)
+        for char in text.lower()
+    )
+    text = "".join(char for char in text if not unicodedata.combining(char))
     return text.translate({ord(char): None for char in _APOSTROPHES})
 
 
@@ -72,8 +90,12 @@ def _syllables(name):
         word = SURNAMES.get(word.strip(".,;:()"), word)
         for syllable in _SYLLABLE_BREAK.split(word):
             syllable = _NOT_A_LETTER.sub("", syllable)  # the dots of "A.I."
-            if syllable:
-                syllables.append(syllable)
+            if not syllable:
+                continue
+            if _SYLLABIC.search(syllable):
+                syllables += _SYLLABIC_OR_RUN.findall(syllable)
+                continue
+            syllables.append(syllable)
     return syllables
 
 
@@ -92,12 +114,22 @@ def keys(names) -> list:
     found = set()
     for name in str(names or "").split(";"):
         syllables = _syllables(name)
-        for start in range(len(syllables)):
-            # A reader types a name, not a paragraph: runs longer than any name are not
-            # keys, so the work stays linear in the length of the text.
-            for end in range(start + 1, min(len(syllables), start + MAX_RUN) + 1):
-                found.add(_fold_letters("".join(syllables[start:end])))
+        for spelling in (syllables, _conventional(name, syllables)):
+            for start in range(len(spelling)):
+                # A reader types a name, not a paragraph: runs longer than any name are not
+                # keys, so the work stays linear in the length of the text.
+                for end in range(start + 1, min(len(spelling), start + MAX_RUN) + 1):
+                    found.add(_fold_letters("".join(spelling[start:end])))
     return sorted(found)
+
+
+def _conventional(name, syllables):
+    """The syllables with a given name's "song" as "sung" and "sung" as "song" (the first
+    word, a surname or a first name, is left as it is)."""
+    words = name.split()
+    first = len(_syllables(words[0])) if words else 0
+    return syllables[:first] + [CONVENTIONAL.get(syllable, syllable)
+                                for syllable in syllables[first:]]
 
 
 # The most syllables a key joins: "Illarion Dmitriyevich Pak" and "Kim Il Sung" are three to
@@ -123,3 +155,33 @@ def sort_name(name) -> str:
     if len(words) < 2 or (not initial and _plain(words[0]) in EAST_ASIAN_SURNAMES):
         return " ".join(words)
     return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
+# The scripts a person's spellings are grouped by on their page, in this order.
+SCRIPTS = ("Latin", "Hangul", "Hanja or Chinese characters", "Cyrillic", "Other")
+
+
+def script(spelling) -> str:
+    """The script a spelling is written in, by its first letter."""
+    for char in spelling:
+        if not char.isalpha():
+            continue
+        name = unicodedata.name(char, "")
+        if name.startswith("LATIN"):
+            return "Latin"
+        if name.startswith("HANGUL"):
+            return "Hangul"
+        if name.startswith("CJK"):
+            return "Hanja or Chinese characters"
+        if name.startswith("CYRILLIC"):
+            return "Cyrillic"
+        return "Other"
+    return "Other"
+
+
+def by_script(spellings):
+    """[(script, [spelling, ...])] in the order of SCRIPTS, empty scripts left out."""
+    grouped = {}
+    for spelling in spellings:
+        grouped.setdefault(script(spelling), []).append(spelling)
+    return [(name, grouped[name]) for name in SCRIPTS if name in grouped]

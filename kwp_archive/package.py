@@ -13,7 +13,7 @@ TABLES = ("documents", "people", "organisations", "document_types", "collections
           "document_subjects")
 _TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
 # Text columns that the sources may leave empty; every other column always has a value.
-_MAY_BE_EMPTY = {"summary", "aliases", "position", "description", "archive",
+_MAY_BE_EMPTY = {"summary", "aliases", "position", "sources", "description", "archive",
                  "archive_reference", "translator", "original_language"}
 
 

@@ -102,3 +102,37 @@ def fts_query(text) -> str:
     if len(alternatives) == 1:
         return alternatives[0]
     return " OR ".join(f"({alternative})" for alternative in alternatives) or NOTHING
+
+
+def name_matches(name_and_aliases, text) -> bool:
+    """Whether the reader's text finds this person: some alternative of it has every wanted
+    term among the folded keys of the name and its aliases (";"-separated)."""
+    found = set(names.keys(name_and_aliases))
+    for clause in parse(text):
+        wanted = [term for term in clause if not term.negated]
+        if wanted and all(_finds(term, found) for term in wanted):
+            return True
+    return False
+
+
+def _finds(term, found):
+    key = names.fold(term.text)
+    if not key:
+        return False
+    if term.prefix:
+        return any(candidate.startswith(key) for candidate in found)
+    return key in found
+
+
+def highlight_names(parties, text) -> str:
+    """The names of a document's people ("Name; Name"), each whole name that the reader's
+    text finds marked <mark>...</mark>: a name found under another spelling or script is
+    marked whole, where a snippet of the text would mark a part of it, or nothing.
+    `parties` is a JSON array of [name, aliases] pairs."""
+    import json
+
+    shown = []
+    for name, aliases in json.loads(parties or "[]"):
+        matched = name_matches(f"{name};{aliases}", text)
+        shown.append(f"<mark>{name}</mark>" if matched else name)
+    return "; ".join(shown)

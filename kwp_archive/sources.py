@@ -65,7 +65,8 @@ DOCUMENT_TYPES = Layout("document_types.csv", ("id", "name"), ("description", "s
 CITATION_COLUMNS = ("archive", "archive_reference", "translator", "original_language")
 RECORDS = Layout("records.csv", ("id", "date", "title", "summary", "type", "source_url"),
                  CITATION_COLUMNS)
-PEOPLE = Layout("people.csv", ("id", "name"), ("aliases", "position"))
+# sources: where the aliases were read (the pages' addresses), or why a person has none.
+PEOPLE = Layout("people.csv", ("id", "name"), ("aliases", "position", "sources"))
 ORGANISATIONS = Layout("organisations.csv", ("id", "name"), ("aliases",))
 COLLECTIONS = Layout("collections.csv", ("id", "name", "source_url"))
 SUBJECTS = Layout("subjects.csv", ("id", "name", "source_url"))
@@ -414,10 +415,12 @@ def _listing(reader, line, row):
 def _person(reader, line, row):
     ok = _name(reader, line, "name", row["name"], required=True)
     ok &= _text(reader, line, "position", row.get("position", ""))
+    ok &= _text(reader, line, "sources", row.get("sources", ""))
     aliases = _aliases(reader, line, row.get("aliases", ""))
     if not ok or aliases is None:
         return None
-    return row["id"], row["name"], ALIAS_JOIN.join(aliases), row.get("position", "")
+    return (row["id"], row["name"], ALIAS_JOIN.join(aliases), row.get("position", ""),
+            row.get("sources", ""))
 
 
 def _organisation(reader, line, row):

@@ -6,7 +6,8 @@ import json
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
 
-from kwp_archive import pages, provenance
+from kwp_archive import names, pages, provenance
+from kwp_archive.sources import ALIAS_JOIN
 
 RECORDS = {
     "documents": """
@@ -55,6 +56,9 @@ def extra_template_vars(view_name, request, datasette):
             }
         else:
             context["row_links"] = links
+            if record and record["aliases"]:
+                context["record"]["spellings"] = names.by_script(
+                    record["aliases"].split(ALIAS_JOIN.strip()))
         return context
 
     return inner

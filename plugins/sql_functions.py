@@ -3,7 +3,7 @@
 from datasette import hookimpl
 
 from kwp_archive.names import fold
-from kwp_archive.search import fts_query
+from kwp_archive.search import fts_query, highlight_names
 
 
 # trylast: Datasette registers its own escape_fts on every connection, and ours must win.
@@ -11,6 +11,7 @@ from kwp_archive.search import fts_query
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("fold_name", 1, fold, deterministic=True)
+    conn.create_function("highlight_names", 2, highlight_names, deterministic=True)
     # The search box of every table with a full-text index runs escape_fts(:search): with
     # this, it finds names under any spelling, as the canned queries do.
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)

@@ -101,3 +101,64 @@ def test_facets_of_the_documents_table_count_the_whole_collection(collection):
     assert dict(collection.execute(
         "select value, count from facet_counts where column_name = 'subjects'").fetchall()
     ) == dict(by_subject)
+
+
+@pytest.fixture(scope="module")
+def site(collection):
+    return make_datasette(collection.execute("pragma database_list").fetchone()["file"])
+
+
+async def documents_found(site, query, **params):
+    response = await site.client.get(f"/archive/{query}.json", params={
+        **params, "_shape": "array", "_size": "max"})
+    return {row.get("document_id") or row["id"] for row in response.json()}
+
+
+@pytest.mark.parametrize("typed", ["김일성", "김 일성", "金日成", "Kim Ir Sen", "Ким Ир Сен",
+                                   "Kim Il-sŏng", "Kim Il-song", "Kim Ilsung"])
+async def test_kim_il_sung_is_found_under_every_spelling_and_script(site, typed):
+    his = await documents_found(site, "person", name="Kim Il Sung")
+    assert len(his) > 20
+    assert await documents_found(site, "person", name=typed) == his
+    # Search ranks the best 100 of every match; all of his are among them.
+    assert his <= await documents_found(site, "search", q=typed)
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("박헌영", "Pak Heon-yeong"), ("朴憲永", "Pak Heon-yeong"), ("Микоян", "Anastas Mikoyan"),
+    ("Mikoian", "Anastas Mikoyan"), ("毛泽东", "Mao Zedong"), ("Mao Tse-tung", "Mao Zedong"),
+    ("최창익", "Choe Chang-ik"), ("Ли Сан Чжо", "Ri Sang-jo"), ("Штыков", "Shtykov"),
+])
+async def test_a_person_is_found_under_the_spellings_of_the_references(site, typed, name):
+    assert await documents_found(site, "person", name=typed) == await documents_found(
+        site, "person", name=name)
+
+
+def test_every_person_has_an_alias_or_says_why_not():
+    for person in rows("people.csv"):
+        if not person["aliases"]:
+            assert person["sources"].startswith("No other spelling found: "), person["id"]
+        else:
+            assert "http" in person["sources"] or "archive's titles" in person["sources"], (
+                person["id"])
+
+
+def test_every_korean_person_has_a_hangul_spelling_or_says_why_not():
+    from kwp_archive import names
+
+    for person in rows("people.csv"):
+        first = person["name"].split()[0].lower()
+        korean = first in names.SURNAMES or first in {"kim", "jang", "yun", "nam", "song"}
+        if not korean:
+            continue
+        hangul = [alias for alias in person["aliases"].split("; ")
+                  if names.script(alias) == "Hangul"]
+        assert hangul or person["sources"].startswith("No other spelling found") or (
+            "No page found gives the name in Hangul" in person["sources"]), person["id"]
+
+
+async def test_a_persons_page_groups_the_spellings_by_script(site):
+    page = (await site.client.get("/archive/people/kim-il-sung")).text
+    for script in ("Latin", "Hangul", "Hanja or Chinese characters", "Cyrillic"):
+        assert f"<dt>{script}</dt>" in page
+    assert "<dd>김일성; 김성주</dd>" in page

@@ -90,10 +90,11 @@ def test_there_are_enough_real_pairs():
 
 
 def test_keys_cover_every_run_of_syllables():
-    assert keys("Kim Il Sung") == sorted(
-        {fold("Kim"), fold("Il"), fold("Sung"), fold("Kim Il"), fold("Il Sung"),
-         fold("Kim Il Sung")}
-    )
+    runs = {fold("Kim"), fold("Il"), fold("Sung"), fold("Kim Il"), fold("Il Sung"),
+            fold("Kim Il Sung")}
+    # ... under the given name's conventional "Sung" and MR/RR "Sŏng"/"Seong" alike.
+    assert keys("Kim Il Sung") == sorted(runs | {fold("Sŏng"), fold("Il Sŏng"),
+                                                 fold("Kim Il Sŏng")})
     # A reader's term is one whole word, hyphens joined: each must be among the keys.
     for term in ("Il-sung", "Ilsung", "Kim"):
         assert fold(term) in keys("Kim Il Sung")
@@ -133,3 +134,57 @@ def test_the_keys_of_a_name_grow_linearly_with_its_words():
     found = keys(" ".join(words))
     assert len(found) <= names.MAX_RUN * len(words)
     assert "kimilsunk" in keys("Kim Il Sung")  # a whole name is still a key
+
+
+# Issue 15: spellings in every script a reader may type. Each (typed, indexed) pair: the
+# typed spelling, folded as a search term is, is among the keys of the indexed name.
+FOUND = [
+    # MR with and without breves, RR, the conventional spelling, run together or not
+    ("Kim Il-sŏng", "Kim Il Sung"), ("Kim Il-song", "Kim Il Sung"),
+    ("Kim Il-seong", "Kim Il Sung"), ("Kim Ilsung", "Kim Il Sung"),
+    ("Kim Il Sung", "Kim Il-sŏng"), ("Il-sung", "Kim Il-sŏng"), ("Ilsong", "Kim Il Sung"),
+    ("Gim Il-seong", "Kim Il Sung"), ("Pak Hŏn-yŏng", "Pak Heon-yeong"),
+    ("Bak Heonyeong", "Pak Hon-yong"), ("Ch'oe Ch'ang-ik", "Choe Chang-ik"),
+    ("Yi Sŭng-yŏp", "Ri Seung-yeop"), ("Ri Sung-yop", "Ri Seung-yeop"),
+    ("Kim Tu-bong", "Kim Du-bong"), ("Nam Il", "Nam Il"),
+    # Hangul and Hanja, whole, spaced, or a part, as a reader types them
+    ("김일성", "김일성"), ("김 일성", "김일성"), ("일성", "김일성"), ("김 일 성", "김일성"),
+    ("金日成", "金日成"), ("金 日成", "金日成"), ("박헌영", "박헌영"), ("朴憲永", "朴憲永"),
+    ("최창익", "최창익"), ("남일", "남일"),
+    # Cyrillic, in any case, with or without the stress marks of an encyclopedia
+    ("Ким Ир Сен", "Ким Ир Сен"), ("ким ир сен", "Ким Ир Сен"), ("Микоян", "Анастас Микоян"),
+    ("Хрущёв", "Ники́та Серге́евич Хрущёв"), ("Штыков", "Терентий Фомич Штыков"),
+    # Chinese, and the romanisations of English-language scholarship (as aliases)
+    ("毛泽东", "毛泽东"), ("Mao Tse-tung", "Mao Tse-tung"), ("Mikoian", "Mikoian"),
+]
+
+# ... and what must still not be found.
+NOT_FOUND = [
+    ("Kim Il Sung", "Kim Gwan"), ("Kim Il Sung", "Kim Du-bong"), ("Sung Ho", "Song Ho"),
+    ("Kim Hun", "Kim Hon"), ("Ri Song-yop", "Ri Seung-yeop"), ("김일성", "김두봉"),
+    ("박헌영", "김일성"), ("金日成", "朴憲永"), ("Ким Ир Сен", "Пак Хон Ён"),
+    ("Mikoian", "Anastas Mikoyan"), ("Pak Hon-yong", "Pak Il-u"), ("일성", "박헌영"),
+]
+
+
+@pytest.mark.parametrize("typed, indexed", FOUND)
+def test_a_spelling_finds_the_name(typed, indexed):
+    from kwp_archive.search import name_matches
+
+    assert name_matches(indexed, typed)
+
+
+@pytest.mark.parametrize("typed, indexed", NOT_FOUND)
+def test_a_spelling_does_not_find_another_name(typed, indexed):
+    from kwp_archive.search import name_matches
+
+    assert not name_matches(indexed, typed)
+
+
+@pytest.mark.parametrize("spelling, script", [
+    ("Kim Il Sung", "Latin"), ("Kim Il-sŏng", "Latin"), ("김일성", "Hangul"),
+    ("金日成", "Hanja or Chinese characters"), ("毛泽东", "Hanja or Chinese characters"),
+    ("Ким Ир Сен", "Cyrillic"), ("Тере́нтий", "Cyrillic"),
+])
+def test_a_spelling_is_shown_under_its_script(spelling, script):
+    assert names.script(spelling) == script

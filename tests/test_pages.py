@@ -109,7 +109,7 @@ async def test_document_without_summary_or_links_says_so(ds):
 async def test_person_card(ds):
     card = section(await page_of(ds, "/archive/people/ivanov"), "record party")
     assert "<h1>V. Ivanov</h1>" in card
-    assert "Also written: Ivanov" in card
+    assert "<h3>Also written</h3>" in card and "<dt>Latin</dt><dd>Ivanov</dd>" in card
     assert "USSR Ambassador to the DPRK" in card
     items = re.findall(r"<li>(.*?)</li>", card)
     assert len(items) == 2
