@@ -11,7 +11,7 @@ import signal
 import sqlite3
 import sys
 
-from kwp_archive import package, pipeline, site
+from kwp_archive import package, pipeline, progress, site
 from kwp_archive.sources import SourceError
 
 STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -60,7 +60,8 @@ def main(argv=None):
             summary = pipeline.check(args.sources)
         else:
             summary = pipeline.build(args.sources, args.output,
-                                     write_package if args.package else None)
+                                     write_package if args.package else None,
+                                     progress.for_terminal(sys.stderr))
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import names
+from .progress import Silent
 from .search import NAME_KEYS
 from .sources import ROLES
 
@@ -269,8 +270,11 @@ SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.for
     for table, columns in COUNTED_ARRAY_FACETS.items() for column in columns
 )
 
-# name_keys() is the Python function names.keys, registered on the connection: the folded
-# spellings of the names, searched by kwp_archive.search.fts_query.
+# The name keys (names.keys: the folded spellings of the names, searched by
+# kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
+# fold_names), and each document's are put together from its people's in SQL: a person in a
+# hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
+# repeats, as names.keys gives them, so the index is what folding every document would give.
 FULL_TEXT = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
@@ -291,18 +295,22 @@ SELECT
         JOIN organisations ON organisations.id = document_organisations.organisation_id
         WHERE document_organisations.document_id = documents.id ORDER BY 1
     )),
-    (SELECT name_keys(group_concat(name || ';' || aliases, ';')) FROM (
-        SELECT people.name, people.aliases FROM document_people
-        JOIN people ON people.id = document_people.person_id
+    coalesce((SELECT group_concat(key, ' ') FROM (
+        SELECT DISTINCT person_keys.key FROM document_people
+        JOIN temp.person_keys ON person_keys.person_id = document_people.person_id
         WHERE document_people.document_id = documents.id
-    ))
+        ORDER BY person_keys.key
+    )), '')
 FROM documents;
 
 CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS})
-SELECT rowid, name, aliases, name_keys(name || ';' || aliases) FROM people;
+SELECT rowid, name, aliases, coalesce((
+    SELECT group_concat(key, ' ') FROM (
+        SELECT key FROM temp.person_keys WHERE person_id = people.id ORDER BY key
+    )), '') FROM people;
 """
 
 
@@ -437,11 +445,36 @@ def unknown_references(connection, table):
         yield rowid, column, value, parent
 
 
-def finish(connection):
+PERSON_KEYS = """
+CREATE TEMP TABLE person_keys (
+    person_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (person_id, key)
+) WITHOUT ROWID;
+"""
+
+# What finish() does, in order, each a phase of the build's progress.
+PHASES = (("indexes", INDEXES), ("summaries", SUMMARIES), ("full text", FULL_TEXT),
+          ("statistics", "ANALYZE;"))
+
+
+def fold_names(connection):
+    """temp.person_keys: every name key of every person, folded once per person."""
+    connection.executescript(PERSON_KEYS)
+    people = connection.execute("SELECT id, name, aliases FROM people").fetchall()
+    connection.executemany(
+        "INSERT INTO temp.person_keys (person_id, key) VALUES (?, ?)",
+        ((person_id, key) for person_id, name, aliases in people
+         for key in names.keys(f"{name};{aliases}")))
+
+
+def finish(connection, progress=None):
     """Indexes, the summary columns and the full-text indexes, once every row is in."""
-    connection.create_function(
-        "name_keys", 1, lambda text: " ".join(names.keys(text)), deterministic=True
-    )
+    progress = progress or Silent()
     connection.execute("COMMIT")
-    connection.executescript(INDEXES + SUMMARIES + FULL_TEXT + "ANALYZE;")
+    with progress.phase("name keys"):
+        fold_names(connection)
+    for name, sql in PHASES:
+        with progress.phase(name):
+            connection.executescript(sql)
     connection.execute("BEGIN")

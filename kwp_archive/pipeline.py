@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import database, names
+from .progress import Silent
 from .sources import (COLLECTIONS, DOCUMENT_COLLECTIONS, DOCUMENT_ORGANISATIONS,
                       DOCUMENT_PEOPLE, DOCUMENT_SUBJECTS, DOCUMENT_TYPES, ORGANISATIONS, PEOPLE,
                       RECORDS, SUBJECTS, Problem, SourceError, read_document_types,
@@ -42,11 +43,13 @@ class Summary:
     warnings: list = field(default_factory=list)
 
 
-def build(directory, output, before_replace=None) -> Summary:
+def build(directory, output, before_replace=None, progress=None) -> Summary:
     """Build the database at `output` from the CSV files in `directory`, or raise
     SourceError with every problem found, leaving `output` as it was. `before_replace`, if
     given, is called with the finished database's temporary path before it takes the place
-    of `output`: if it fails, `output` stays as it was too."""
+    of `output`: if it fails, `output` stays as it was too. `progress` (kwp_archive.progress)
+    is told of each file read and each phase after."""
+    progress = progress or Silent()
     directory = Path(directory)
     if not directory.is_dir():
         raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
@@ -55,17 +58,28 @@ def build(directory, output, before_replace=None) -> Summary:
     with database.atomic(output, before_replace) as connection:
         for table, filename, read in LOADS:
             reader = files[filename]
-            database.insert(connection, table, read(reader),
-                            _duplicate_reporter(table, reader, connection))
+            with progress.reading(reader.path) as advance:
+                database.insert(connection, table, _reported(read(reader), reader, advance),
+                                _duplicate_reporter(table, reader, connection))
         for table in ("documents", *LINK_TABLES):
             _report_unknown_references(connection, table, files)
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
         warnings += _likely_duplicates(connection, files[PEOPLE.filename])
-        database.finish(connection)
+        database.finish(connection, progress)
         counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in FILES}
     return Summary(counts, warnings)
+
+
+def _reported(rows, reader, advance, every=10_000):
+    """The rows, telling `advance` how far into the file they are every so many rows."""
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if count % every == 0:
+            advance(reader.bytes_read, count)
+        yield row
+    advance(reader.bytes_read, count)
 
 
 def check(directory) -> Summary:

@@ -104,6 +104,8 @@ class _Reader:
         # The line of each row handed on, in order: row N in the database came from
         # lines[N - 1]. An array of ints, so a million rows cost 4 MB.
         self.lines = array("I")
+        # How far into the file the reading is, for a progress bar.
+        self.bytes_read = 0
         # Ids of rows refused for another reason: links to them are not reported as well.
         self.refused_ids = set()
 
@@ -244,6 +246,7 @@ class _Reader:
         """The file's lines as text; a BOM is accepted, bytes that are not UTF-8 are not."""
         with open(self.path, "rb") as file:
             for number, raw in enumerate(file, start=1):
+                self.bytes_read += len(raw)
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 if b"\x00" in raw:

@@ -8,6 +8,7 @@ import re
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet
 
+from kwp_archive import database
 from kwp_archive.pages import DATE_RANGE
 
 # Parameters that start with "_" and yet filter the rows (Datasette's, and ours).
@@ -45,14 +46,13 @@ class _Counted:
             self.ds = datasette
 
     async def _all_counted(self):
+        """Whether the build counts every column asked for (a column with no values at all
+        has no rows in facet_counts, and is counted all the same)."""
         columns = [config["config"].get("column") or config["config"]["simple"]
                    for config in self.get_configs()]
-        result = await self.ds.execute(
-            self.database,
-            "select distinct column_name from facet_counts where table_name = :table",
-            {"table": self.table},
-        )
-        return set(columns) <= {row["column_name"] for row in result.rows}
+        counted = (database.COUNTED_FACETS.get(self.table, ())
+                   + database.COUNTED_ARRAY_FACETS.get(self.table, ()))
+        return set(columns) <= set(counted)
 
 
 class CountedFacet(_Counted, ColumnFacet):

@@ -290,3 +290,33 @@ def test_a_windows_file_may_break_a_quoted_cell_over_lines(tmp_path, sources_dir
     assert result.returncode == 0, result.stderr
     assert rows(output, "select title from documents where id = '1945-soviet-report'") == [
         ("Soviet Report on\nCommunists in Korea, 1945",)]
+
+
+def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
+    import os
+    import pty
+
+    quiet = build("--output", tmp_path / "quiet.db")
+    assert quiet.returncode == 0
+    assert quiet.stderr.count("\n") == quiet.stderr.count("warning:")  # nothing but warnings
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--output", str(tmp_path / "shown.db")],
+        cwd=ROOT, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the build has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=60) == 0
+    text = shown.decode(errors="replace")
+    for step in ("records.csv", "people.csv", "document_people.csv", "name keys", "indexes",
+                 "summaries", "full text", "statistics"):
+        assert step in text, step
+    assert "%" in text  # the bars show how far into each file
