@@ -108,12 +108,8 @@ def ris(citables) -> str:
             fields.append(("AB", citable.summary))
         fields.append(("PB", PUBLISHER))
         fields.append(("DB", WEBSITE))
-        if citable.archive:
-            fields.append(("AV", citable.location))
-        if citable.translator:
-            fields.append(("A4", citable.translator))
-        if citable.url:
-            fields.append(("UR", citable.url))
+        fields += _given([("AV", citable.location), ("A4", citable.translator),
+                          ("UR", citable.url)])
         lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields]
         lines += ["ER  - ", ""]
     return "\r\n".join(lines)
@@ -220,12 +216,14 @@ def highwire(citable) -> list:
                                        for index, part in enumerate(citable.date_parts)))]
     tags += [("citation_author", name) for name in citable.authors]
     tags.append(("citation_publisher", PUBLISHER))
-    if citable.location:
-        tags.append(("citation_archive_location", citable.location))
-    if citable.translator:
-        tags.append(("citation_translator", citable.translator))
-    if citable.url:
-        tags.append(("citation_public_url", citable.url))
-    if citable.summary:
-        tags.append(("citation_abstract", citable.summary))
-    return tags
+    return tags + _given([
+        ("citation_archive_location", citable.location),
+        ("citation_translator", citable.translator),
+        ("citation_public_url", citable.url),
+        ("citation_abstract", citable.summary),
+    ])
+
+
+def _given(fields):
+    """The (name, value) pairs whose value the archive gave: an empty one is left out."""
+    return [(name, value) for name, value in fields if value]

@@ -18,25 +18,24 @@ def prepare_connection(conn):
     conn.create_function("last_day", 1, dates.last_day, deterministic=True)
 
 
+# Each end of a range: the word that says it, the column it bounds, the day it stands for.
+_ENDS = (("from", "date_end >=", dates.first_day, "range_start"),
+         ("to", "date_start <=", dates.last_day, "range_end"))
+
+
 def clauses(date_from, date_to):
     """(where clauses, params, human descriptions) of a range; a bound that is no date is
     said to be ignored rather than silently dropped."""
     where, params, human = [], {}, []
-    start, end = dates.first_day(date_from), dates.last_day(date_to)
-    if date_from:
-        if start:
-            where.append("date_end >= :range_start")
-            params["range_start"] = start
-            human.append(f"from {dates.human(date_from.strip())}")
+    for typed, (word, bound, day, name) in zip((date_from, date_to), _ENDS):
+        if not typed:
+            continue
+        if day(typed):
+            where.append(f"{bound} :{name}")
+            params[name] = day(typed)
+            human.append(f"{word} {dates.human(typed.strip())}")
         else:
-            human.append(f"{date_from!r} ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD")
-    if date_to:
-        if end:
-            where.append("date_start <= :range_end")
-            params["range_end"] = end
-            human.append(f"to {dates.human(date_to.strip())}")
-        else:
-            human.append(f"{date_to!r} ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD")
+            human.append(f"{typed!r} ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD")
     return where, params, human
 
 
