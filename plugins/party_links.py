@@ -1,14 +1,22 @@
-"""On the people and organisations tables, a party's document count links to its documents."""
+"""On the people and organisations tables, a party's name links to its page and its document
+count to its documents."""
 
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if column != "document_count" or table not in ("people", "organisations"):
+    if table not in ("people", "organisations"):
+        return None
+    if column == "name" and isinstance(value, str):
+        # The name leads to the party's page, as a document's title leads to its page.
+        path = datasette.urls.row(database, table, tilde_encode(row["id"]))
+        return Markup(f'<a href="{escape(path)}">{escape(value)}</a>')
+    if column != "document_count":
         return None
     # The person and organisation queries search by name, so the link works under any
     # spelling a party is known by; the full name is precise enough to find it alone.

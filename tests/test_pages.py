@@ -310,3 +310,13 @@ async def test_search_and_documents_table_take_a_date_range(ds):
     assert years == {1956: 3}  # September 21, 22 and 23
     ignored = await page_of(ds, "/archive/documents?_date_from=Sept+1956")
     assert "ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD" in ignored
+
+
+async def test_the_people_table_shows_a_readers_columns_with_names_that_lead_on(ds):
+    table = await page_of(ds, "/archive/people")
+    head = table[table.index("<thead>"):table.index("</thead>")]
+    assert re.findall(r'data-column="(\w+)"', head) == [
+        "name", "position", "document_count", "roles"]
+    assert '<a href="/archive/people/mikoyan">Anastas Mikoyan</a>' in table
+    everything = await page_of(ds, "/archive/people?_columns=all")
+    assert 'data-column="aliases"' in everything and 'data-column="sources"' in everything
