@@ -123,9 +123,13 @@ CREATE TABLE facet_counts (
 # Built after the rows are in, which is faster than keeping them up to date row by row.
 INDEXES = """
 CREATE INDEX documents_date ON documents(date, id);
-CREATE INDEX documents_year ON documents(year);
-CREATE INDEX documents_type ON documents(type);
-CREATE INDEX documents_date_precision ON documents(date_precision);
+-- Each faceted column first, then the table's order (date, id), then the other facets: a
+-- page filtered on one facet lists its first rows in date order and counts the other facets
+-- from the index alone (among 170,000 telegrams of a million documents: milliseconds, where
+-- sorting them took 0.3 s and counting their years from the table 0.75 s).
+CREATE INDEX documents_year ON documents(year, date, id, type, date_precision);
+CREATE INDEX documents_type ON documents(type, date, id, year, date_precision);
+CREATE INDEX documents_date_precision ON documents(date_precision, date, id, type, year);
 CREATE INDEX document_people_person ON document_people(person_id, date, document_id);
 CREATE INDEX document_people_role ON document_people(role);
 CREATE INDEX people_sort_name ON people(sort_name);
@@ -188,6 +192,12 @@ COUNTED_FACETS = {
 }
 # Columns holding JSON arrays, counted by their items for `counted_array:` facets.
 COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects")}
+# Where each array's items come from: (link table, its key, the table of names). A filtered
+# page counts the items from the links, not by reading every row's array.
+ARRAY_SOURCES = {
+    "collections": ("document_collections", "collection_id", "collections"),
+    "subjects": ("document_subjects", "subject_id", "subjects"),
+}
 _FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', {column}, count(*) FROM {table}

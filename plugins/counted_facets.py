@@ -8,7 +8,7 @@ import re
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet
 
-from kwp_archive import database
+from kwp_archive.database import ARRAY_SOURCES, COUNTED_ARRAY_FACETS, COUNTED_FACETS
 from kwp_archive.pages import DATE_RANGE
 
 # Parameters that start with "_" and yet filter the rows (Datasette's, and ours).
@@ -34,24 +34,31 @@ class _Counted:
     query = _FACET_QUERY
 
     async def facet_results(self):
-        if self.table is None or _filtered(self.request) or not await self._all_counted():
+        if self.table is None or not await self._all_counted():
             return await super().facet_results()
         # Datasette's own facet code builds the results (labels, links, selection); only
-        # its count queries are answered from the build's counts.
+        # its count queries are answered: from the build's counts for the whole table, or
+        # (array facets) by a cheaper count of the filtered rows.
+        answering = (_AnsweredFromCounts(self.ds, self.table, self.query)
+                     if not _filtered(self.request) else self._filtered_answers())
+        if answering is None:
+            return await super().facet_results()
         datasette = self.ds
-        self.ds = _AnsweredFromCounts(datasette, self.table, self.query)
+        self.ds = answering
         try:
             return await super().facet_results()
         finally:
             self.ds = datasette
+
+    def _filtered_answers(self):
+        return None
 
     async def _all_counted(self):
         """Whether the build counts every column asked for (a column with no values at all
         has no rows in facet_counts, and is counted all the same)."""
         columns = [config["config"].get("column") or config["config"]["simple"]
                    for config in self.get_configs()]
-        counted = (database.COUNTED_FACETS.get(self.table, ())
-                   + database.COUNTED_ARRAY_FACETS.get(self.table, ()))
+        counted = COUNTED_FACETS.get(self.table, ()) + COUNTED_ARRAY_FACETS.get(self.table, ())
         return set(columns) <= set(counted)
 
 
@@ -62,6 +69,46 @@ class CountedFacet(_Counted, ColumnFacet):
 class CountedArrayFacet(_Counted, ArrayFacet):
     type = "counted_array"
     query = _ARRAY_FACET_QUERY
+
+    def _filtered_answers(self):
+        return _CountedItems(self.ds, self.sql, self.params)
+
+
+# The items of an array column among the filtered rows, counted from the link tables the
+# arrays were made from, one lookup of the filter per link: Datasette's array facet reads
+# every column of every filtered row twice (select distinct j.value, inner.*), 0.3 s a facet
+# for the 170,000 telegrams of a million documents, and so did a list of their ids.
+_ITEMS = """
+select {names}.name as value, count(*) as count
+from {links} join {names} on {names}.id = {links}.{key}
+where exists (
+    select 1 from ({sql}) as filtered where filtered.id = {links}.document_id
+)
+group by {names}.name
+order by count desc, value
+limit {limit}
+"""
+
+
+class _CountedItems:
+    """Datasette, but for array facet count queries, which it answers with _ITEMS."""
+
+    def __init__(self, datasette, sql, params):
+        self._datasette = datasette
+        self._sql = sql
+        self._params = params
+
+    def __getattr__(self, name):
+        return getattr(self._datasette, name)
+
+    async def execute(self, database, sql, params=None, **kwargs):
+        query = _ARRAY_FACET_QUERY.search(sql)
+        if query is None:
+            return await self._datasette.execute(database, sql, params, **kwargs)
+        links, key, names = ARRAY_SOURCES[query["column"]]
+        return await self._datasette.execute(database, _ITEMS.format(
+            links=links, key=key, names=names, sql=self._sql, limit=int(query["limit"])),
+            params, **kwargs)
 
 
 def _filtered(request):

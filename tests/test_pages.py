@@ -324,3 +324,19 @@ async def test_the_people_table_shows_a_readers_columns_with_names_that_lead_on(
     assert '<a href="/archive/people/mikoyan">Anastas Mikoyan</a>' in table
     everything = await page_of(ds, "/archive/people?_columns=all")
     assert 'data-column="aliases"' in everything and 'data-column="sources"' in everything
+
+
+async def test_array_facets_count_the_filtered_rows(ds):
+    data = (await ds.client.get("/archive/documents.json?type=telegram")).json()
+    subjects = {item["value"]: item["count"]
+                for item in data["facet_results"]["subjects"]["results"]}
+    assert subjects == {"Subject 1906": 6, "Subject 2249": 1}
+    none = (await ds.client.get("/archive/documents.json?type=speech&year=1800")).json()
+    assert none["facet_results"]["subjects"]["results"] == []
+
+
+async def test_array_facets_count_a_searched_page_too(ds):
+    data = (await ds.client.get("/archive/documents.json?_search=Mikoyan")).json()
+    subjects = {item["value"]: item["count"]
+                for item in data["facet_results"]["subjects"]["results"]}
+    assert subjects == {"Subject 1906": data["filtered_table_rows_count"]}
