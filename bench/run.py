@@ -100,6 +100,38 @@ def more_pages(records):
     }
 
 
+def reader_pages(records):
+    """Pages a reader reaches by clicking from the home page (issue 16's list, in part):
+    facet values alone and two at once, each sortable column both ways, the table's search
+    box, a date range, the link tables filtered by their most linked party, the people and
+    organisations tables, and the canned queries not timed above."""
+    words = synth.vocabulary()
+    prolific, _ = synth.person_name(0)
+    return {
+        "type=telegram": "/archive/documents?type=telegram",
+        "year=1956": "/archive/documents?year=1956",
+        "type=telegram&year=1956": "/archive/documents?type=telegram&year=1956",
+        "date_precision=year": "/archive/documents?date_precision=year",
+        "sort title": "/archive/documents?_sort=title",
+        "sort title desc": "/archive/documents?_sort_desc=title",
+        "sort date desc": "/archive/documents?_sort_desc=date",
+        "search box, common word": "/archive/documents?" + urlencode({"_search": words[0]}),
+        "search box, mid word": "/archive/documents?" + urlencode(
+            {"_search": words[len(words) // 2]}),
+        "search box, a name": "/archive/documents?" + urlencode({"_search": prolific}),
+        "date range, a year": "/archive/documents?_date_from=1956&_date_to=1956",
+        "document_people, most linked person": "/archive/document_people?person_id="
+                                               "person-0000000",
+        "document_organisations, most linked": "/archive/document_organisations?"
+                                               "organisation_id=org-00000",
+        "people": "/archive/people",
+        "people by documents": "/archive/people?_sort_desc=document_count",
+        "organisations": "/archive/organisations",
+        "received": "/archive/received",
+        "by_month": "/archive/by_month",
+    }
+
+
 def latency(base, path, repeat):
     timings = []
     for _ in range(repeat + 2):
@@ -173,6 +205,8 @@ def main(argv=None):
                                  for name, path in named.items()}
         figures["more_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))
                                       for name, path in more_pages(args.records).items()}
+        figures["reader_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))
+                                        for name, path in reader_pages(args.records).items()}
         progress(f"latencies: {figures['latency_ms']}; load")
         figures["load"] = load(server.base, list(named.values()), args.load_seconds,
                                args.connections)

@@ -71,6 +71,11 @@ class CountedArrayFacet(_Counted, ArrayFacet):
     query = _ARRAY_FACET_QUERY
 
     def _filtered_answers(self):
+        # Arrays made from a link table are counted from it; others (roles) live.
+        columns = {config["config"].get("column") or config["config"]["simple"]
+                   for config in self.get_configs()}
+        if not columns <= set(ARRAY_SOURCES):
+            return None
         return _CountedItems(self.ds, self.sql, self.params)
 
 

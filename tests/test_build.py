@@ -51,7 +51,7 @@ def test_schema_declares_keys(archive_db):
         (fk.column, fk.other_table) for fk in db["documents"].foreign_keys
     }
     indexed = {tuple(index.columns) for index in db["document_people"].indexes}
-    assert ("person_id", "date", "document_id") in indexed
+    assert ("person_id", "date", "document_id", "role") in indexed
     assert rows(archive_db, "pragma foreign_key_check") == []
 
 
