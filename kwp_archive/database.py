@@ -118,6 +118,15 @@ CREATE TABLE facet_counts (
     count INTEGER NOT NULL,
     PRIMARY KEY (table_name, column_name, value)
 );
+CREATE TABLE facet_pairs (
+    table_name TEXT NOT NULL,
+    filter_column TEXT NOT NULL,
+    filter_value,
+    column_name TEXT NOT NULL,
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (table_name, filter_column, filter_value, column_name, value)
+);
 """
 
 # Built after the rows are in, which is faster than keeping them up to date row by row.
@@ -207,6 +216,13 @@ INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', {column}, count(*) FROM {table}
 WHERE {column} IS NOT NULL GROUP BY {column};
 """
+# The same counts among the rows of each value of another counted column: a page filtered on
+# one facet value (?type=telegram) shows the other facets from these.
+_PAIR_COUNT = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT '{table}', '{filter}', {filter}, '{column}', {column}, count(*) FROM {table}
+WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
+"""
 _ARRAY_FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
@@ -279,6 +295,10 @@ SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.for
 ) + "".join(
     _FACET_COUNT.format(table=table, column=column)
     for table, columns in COUNTED_FACETS.items() for column in columns
+) + "".join(
+    _PAIR_COUNT.format(table=table, filter=filter, column=column)
+    for table, columns in COUNTED_FACETS.items() for filter in columns for column in columns
+    if filter != column
 ) + "".join(
     _ARRAY_FACET_COUNT.format(table=table, column=column)
     for table, columns in COUNTED_ARRAY_FACETS.items() for column in columns

@@ -39,8 +39,10 @@ class _Counted:
         # Datasette's own facet code builds the results (labels, links, selection); only
         # its count queries are answered: from the build's counts for the whole table, or
         # (array facets) by a cheaper count of the filtered rows.
-        answering = (_AnsweredFromCounts(self.ds, self.table, self.query)
-                     if not _filtered(self.request) else self._filtered_answers())
+        if not _filtered(self.request):
+            answering = _AnsweredFromCounts(self.ds, self.table, self.query)
+        else:
+            answering = self._filtered_answers()
         if answering is None:
             return await super().facet_results()
         datasette = self.ds
@@ -64,6 +66,16 @@ class _Counted:
 
 class CountedFacet(_Counted, ColumnFacet):
     type = "counted"
+
+    def _filtered_answers(self):
+        """On a page filtered on one counted column's value alone, the build's pair counts."""
+        args = self.request.args
+        filters = [(name, value) for name in args for value in args.getlist(name)
+                   if not name.startswith("_") or name in FILTERING
+                   or name.startswith("_search")]
+        if len(filters) != 1 or filters[0][0] not in COUNTED_FACETS.get(self.table, ()):
+            return None
+        return _AnsweredFromCounts(self.ds, self.table, self.query, filters[0])
 
 
 class CountedArrayFacet(_Counted, ArrayFacet):
@@ -124,13 +136,26 @@ def _filtered(request):
     return False
 
 
-class _AnsweredFromCounts:
-    """Datasette, but for facet count queries, which it answers from facet_counts."""
+# Among the rows of one value of another column. The value comes from the URL as text, and
+# years are stored as integers: both are compared as text.
+PAIR_COUNTS = """
+select value, count from facet_pairs
+where table_name = :table and filter_column = :filter
+  and cast(filter_value as text) = :filter_value and column_name = :column
+order by count desc, value
+limit :limit
+"""
 
-    def __init__(self, datasette, table, query):
+
+class _AnsweredFromCounts:
+    """Datasette, but for facet count queries, which it answers from facet_counts (the
+    whole table) or facet_pairs (the rows of one value of another column)."""
+
+    def __init__(self, datasette, table, query, filter=None):
         self._datasette = datasette
         self._table = table
         self._query = query
+        self._filter = filter
 
     def __getattr__(self, name):
         return getattr(self._datasette, name)
@@ -139,8 +164,16 @@ class _AnsweredFromCounts:
         query = self._query.search(sql)
         if query is None:
             return await self._datasette.execute(database, sql, params, **kwargs)
-        return await self._datasette.execute(database, COUNTS, {
-            "table": self._table, "column": query["column"], "limit": int(query["limit"])})
+        counts = {"table": self._table, "column": query["column"], "limit": int(query["limit"])}
+        if self._filter is None:
+            return await self._datasette.execute(database, COUNTS, counts)
+        if self._filter[0] == query["column"]:
+            # The filtered column itself: its one value, as many times as the rows hold it.
+            return await self._datasette.execute(database, COUNTS.replace(
+                "where table_name", "where cast(value as text) = :filter_value and table_name"),
+                {**counts, "filter_value": self._filter[1]})
+        return await self._datasette.execute(database, PAIR_COUNTS, {
+            **counts, "filter": self._filter[0], "filter_value": self._filter[1]})
 
 
 @hookimpl

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from markupsafe import escape
 
 from kwp_archive import pipeline
@@ -340,3 +341,27 @@ async def test_array_facets_count_a_searched_page_too(ds):
     subjects = {item["value"]: item["count"]
                 for item in data["facet_results"]["subjects"]["results"]}
     assert subjects == {"Subject 1906": data["filtered_table_rows_count"]}
+
+
+@pytest.mark.parametrize("path", [
+    "/archive/documents.json?type=telegram", "/archive/documents.json?year=1956",
+    "/archive/documents.json?date_precision=year", "/archive/documents.json?type=letter",
+])
+async def test_a_page_of_one_facet_value_counts_the_others_as_counting_would(ds, path):
+    """The build's pair counts (facet_pairs) answer a page filtered on one facet value:
+    the figures must be those that counting the page's rows gives."""
+    import sqlite3
+
+    data = (await ds.client.get(path)).json()
+    column, value = path.split("?")[1].split("=")
+    database = sqlite3.connect(f"file:{ds.get_database('archive').path}?mode=ro", uri=True)
+    try:
+        for facet in ("type", "year", "date_precision"):
+            counted = dict(database.execute(
+                f"select {facet}, count(*) from documents where cast({column} as text) = ? "
+                f"group by {facet}", (value,)).fetchall())
+            shown = {item["value"]: item["count"]
+                     for item in data["facet_results"][facet]["results"]}
+            assert shown == counted, facet
+    finally:
+        database.close()
