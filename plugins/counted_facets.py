@@ -107,25 +107,39 @@ limit {limit}
 """
 
 
-class _CountedItems:
-    """Datasette, but for array facet count queries, which it answers with _ITEMS."""
+class _Answering:
+    """Datasette, but for the facet count queries that `pattern` finds, which answer()
+    answers; every other query, and everything else, is Datasette's own."""
 
-    def __init__(self, datasette, sql, params):
+    def __init__(self, datasette, pattern):
         self._datasette = datasette
-        self._sql = sql
-        self._params = params
+        self._pattern = pattern
 
     def __getattr__(self, name):
         return getattr(self._datasette, name)
 
     async def execute(self, database, sql, params=None, **kwargs):
-        query = _ARRAY_FACET_QUERY.search(sql)
+        query = self._pattern.search(sql)
         if query is None:
             return await self._datasette.execute(database, sql, params, **kwargs)
-        links, key, names = ARRAY_SOURCES[query["column"]]
-        return await self._datasette.execute(database, _ITEMS.format(
-            links=links, key=key, names=names, sql=self._sql, limit=int(query["limit"])),
-            params, **kwargs)
+        answer, answer_params = self.answer(query["column"], int(query["limit"]), params)
+        return await self._datasette.execute(database, answer, answer_params, **kwargs)
+
+    def answer(self, column, limit, params):
+        raise NotImplementedError
+
+
+class _CountedItems(_Answering):
+    """Array facet count queries, answered with _ITEMS."""
+
+    def __init__(self, datasette, sql, params):
+        super().__init__(datasette, _ARRAY_FACET_QUERY)
+        self._sql = sql
+
+    def answer(self, column, limit, params):
+        links, key, names = ARRAY_SOURCES[column]
+        return _ITEMS.format(links=links, key=key, names=names, sql=self._sql,
+                             limit=limit), params
 
 
 def _filtered(request):
@@ -147,33 +161,26 @@ limit :limit
 """
 
 
-class _AnsweredFromCounts:
-    """Datasette, but for facet count queries, which it answers from facet_counts (the
-    whole table) or facet_pairs (the rows of one value of another column)."""
+class _AnsweredFromCounts(_Answering):
+    """Facet count queries, answered from facet_counts (the whole table) or facet_pairs
+    (the rows of one value of another column)."""
 
-    def __init__(self, datasette, table, query, filter=None):
-        self._datasette = datasette
+    def __init__(self, datasette, table, pattern, filter=None):
+        super().__init__(datasette, pattern)
         self._table = table
-        self._query = query
         self._filter = filter
 
-    def __getattr__(self, name):
-        return getattr(self._datasette, name)
-
-    async def execute(self, database, sql, params=None, **kwargs):
-        query = self._query.search(sql)
-        if query is None:
-            return await self._datasette.execute(database, sql, params, **kwargs)
-        counts = {"table": self._table, "column": query["column"], "limit": int(query["limit"])}
+    def answer(self, column, limit, params):
+        counts = {"table": self._table, "column": column, "limit": limit}
         if self._filter is None:
-            return await self._datasette.execute(database, COUNTS, counts)
-        if self._filter[0] == query["column"]:
+            return COUNTS, counts
+        if self._filter[0] == column:
             # The filtered column itself: its one value, as many times as the rows hold it.
-            return await self._datasette.execute(database, COUNTS.replace(
-                "where table_name", "where cast(value as text) = :filter_value and table_name"),
-                {**counts, "filter_value": self._filter[1]})
-        return await self._datasette.execute(database, PAIR_COUNTS, {
-            **counts, "filter": self._filter[0], "filter_value": self._filter[1]})
+            return COUNTS.replace(
+                "where table_name", "where cast(value as text) = :filter_value and table_name"
+            ), {**counts, "filter_value": self._filter[1]}
+        return PAIR_COUNTS, {**counts, "filter": self._filter[0],
+                             "filter_value": self._filter[1]}
 
 
 @hookimpl
