@@ -36,6 +36,11 @@ def _stop(signum, frame):
     raise Stopped(signum)
 
 
+def _stopped(stopped):
+    print(f"error: stopped by {stopped.name}; nothing was written.", file=sys.stderr)
+    return stopped.status
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", default="sources", help="folder of CSV files (sources)")
@@ -68,17 +73,14 @@ def main(argv=None):
         print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
     except Stopped as stopped:
-        print(f"error: stopped by {stopped.name}; nothing was written.", file=sys.stderr)
-        return stopped.status
+        return _stopped(stopped)
     except OSError as error:
         print(f"error: {error.filename or args.package or args.output}: cannot write: "
               f"{error.strerror}", file=sys.stderr)
         return 1
     except sqlite3.OperationalError as error:
         if _stopped_by:
-            stopped = Stopped(_stopped_by[0])
-            print(f"error: stopped by {stopped.name}; nothing was written.", file=sys.stderr)
-            return stopped.status
+            return _stopped(Stopped(_stopped_by[0]))
         # The build's own SQL is sound, so this is the disk: full, or failing.
         print(f"error: {args.output}: cannot write: {error}", file=sys.stderr)
         return 1

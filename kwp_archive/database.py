@@ -230,10 +230,9 @@ FROM {table}, json_each({table}.{column}) AS item
 WHERE {table}.{column} != '[]' GROUP BY item.value;
 """
 
-# Who wrote to whom, counted once: pairing the authors and recipients of a million documents
-# takes seconds, past the time limit of a page. Only documents that were sent count: a speech
-# is addressed to its audience, and that is no correspondence.
-CORRESPONDENCE = """
+# The people and organisations of documents that were sent (a letter, a telegram, a report):
+# only these are correspondence, as a speech is addressed to its audience.
+_SENT_PARTIES = """
 WITH sent AS (
     SELECT documents.id FROM documents
     JOIN document_types ON document_types.id = documents.type
@@ -249,6 +248,11 @@ parties AS (
     JOIN organisations ON organisations.id = document_organisations.organisation_id
     WHERE document_id IN sent
 )
+"""
+
+# Who wrote to whom, counted once: pairing the authors and recipients of a million documents
+# takes seconds, past the time limit of a page.
+CORRESPONDENCE = _SENT_PARTIES + """
 INSERT INTO correspondence (author, recipient, documents)
 SELECT authors.name, recipients.name, count(*)
 FROM parties AS authors
@@ -259,23 +263,9 @@ GROUP BY authors.name, recipients.name;
 
 # How many sent documents each party received, each document once however many authors it
 # has: what a chart of correspondence counts.
-RECEIVED = """
+RECEIVED = _SENT_PARTIES + """
 INSERT INTO received (recipient, documents)
-SELECT name, count(DISTINCT document_id) FROM (
-    SELECT document_people.document_id, people.name
-    FROM document_people JOIN people ON people.id = document_people.person_id
-    WHERE document_people.role = 'recipient'
-    UNION ALL
-    SELECT document_organisations.document_id, organisations.name
-    FROM document_organisations
-    JOIN organisations ON organisations.id = document_organisations.organisation_id
-    WHERE document_organisations.role = 'recipient'
-) AS recipients
-WHERE document_id IN (
-    SELECT documents.id FROM documents
-    JOIN document_types ON document_types.id = documents.type
-    WHERE document_types.sent
-)
+SELECT name, count(DISTINCT document_id) FROM parties WHERE role = 'recipient'
 GROUP BY name;
 """
 

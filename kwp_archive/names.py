@@ -69,10 +69,12 @@ CONVENTIONAL = {"song": "sung", "sung": "song"}
 
 def _plain(text):
     """Lowercase, without diacritics or apostrophes; Hangul and Hanja as they are."""
-    text = "".join(
-        char if _SYLLABIC.match(char) else unicodedata.normalize("NFKD", char)
-        for char in text.lower()
-    )
+    text = text.lower()
+    if _SYLLABIC.search(text):
+        text = "".join(char if _SYLLABIC.match(char) else unicodedata.normalize("NFKD", char)
+                       for char in text)
+    else:
+        text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char))
     return text.translate({ord(char): None for char in _APOSTROPHES})
 
@@ -114,7 +116,8 @@ def keys(names) -> list:
     found = set()
     for name in str(names or "").split(";"):
         syllables = _syllables(name)
-        for spelling in (syllables, _conventional(name, syllables)):
+        conventional = _conventional(name, syllables)
+        for spelling in (syllables, conventional) if conventional != syllables else (syllables,):
             for start in range(len(spelling)):
                 # A reader types a name, not a paragraph: runs longer than any name are not
                 # keys, so the work stays linear in the length of the text.

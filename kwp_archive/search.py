@@ -9,6 +9,7 @@ Readers get the syntax of a web search, and nothing else reaches FTS5:
 - `prefix*`: any word that starts so (`plen*`).
 """
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -129,8 +130,6 @@ def highlight_names(parties, text) -> str:
     text finds marked <mark>...</mark>: a name found under another spelling or script is
     marked whole, where a snippet of the text would mark a part of it, or nothing.
     `parties` is a JSON array of [name, aliases] pairs."""
-    import json
-
     shown = []
     for name, aliases in json.loads(parties or "[]"):
         matched = name_matches(f"{name};{aliases}", text)

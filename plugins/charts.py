@@ -24,13 +24,15 @@ def _assets(extension):
 
 
 async def _draws_a_chart(datasette, database, request):
+    """Whether the page draws a chart; worked out once a page, for the three hooks that ask."""
     if request is None or database is None:
         return False
-    if request.args.get("_chart") == "1":
-        return True
-    query = request.path.rstrip("/").rsplit("/", 1)[-1]
-    queries = await datasette.get_canned_queries(database, None)
-    return bool(queries.get(query, {}).get("fragment"))
+    if "kwp_draws_a_chart" not in request.scope:
+        query = request.path.rstrip("/").rsplit("/", 1)[-1]
+        queries = await datasette.get_canned_queries(database, None)
+        request.scope["kwp_draws_a_chart"] = request.args.get("_chart") == "1" or bool(
+            queries.get(query, {}).get("fragment"))
+    return request.scope["kwp_draws_a_chart"]
 
 
 @hookimpl

@@ -69,10 +69,7 @@ class CountedFacet(_Counted, ColumnFacet):
 
     def _filtered_answers(self):
         """On a page filtered on one counted column's value alone, the build's pair counts."""
-        args = self.request.args
-        filters = [(name, value) for name in args for value in args.getlist(name)
-                   if not name.startswith("_") or name in FILTERING
-                   or name.startswith("_search")]
+        filters = _filters(self.request)
         if len(filters) != 1 or filters[0][0] not in COUNTED_FACETS.get(self.table, ()):
             return None
         return _AnsweredFromCounts(self.ds, self.table, self.query, filters[0])
@@ -142,12 +139,15 @@ class _CountedItems(_Answering):
                              limit=limit), params
 
 
+def _filters(request):
+    """The (name, value) of each parameter that leaves rows out of the page."""
+    return [(name, value) for name in request.args for value in request.args.getlist(name)
+            if not name.startswith("_") or name in FILTERING or name.startswith("_search")]
+
+
 def _filtered(request):
     """Whether the page shows fewer rows than the whole table."""
-    for name in request.args:
-        if not name.startswith("_") or name in FILTERING or name.startswith("_search"):
-            return True
-    return False
+    return bool(_filters(request))
 
 
 # Among the rows of one value of another column. The value comes from the URL as text, and

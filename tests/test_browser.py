@@ -50,12 +50,18 @@ def test_browsing_from_home_to_a_persons_documents(server, page):
     assert page.errors == []
 
 
+def search_from_home(page, base, text):
+    """Type into the home page's search box and wait for the results."""
+    page.goto(base + "/")
+    page.fill("#home-q", text)
+    page.click(".home-search button")
+    page.wait_for_url("**/archive/search?q=*")
+
+
 def test_searching_from_home_and_downloading_csv(server, page):
     base, _ = server
-    page.goto(base + "/")
-    page.fill("#home-q", "Pak Hon-yong")
-    page.click(".home-search button")
-    page.wait_for_url("**/archive/search?q=Pak+Hon-yong")
+    search_from_home(page, base, "Pak Hon-yong")
+    assert page.url.endswith("/archive/search?q=Pak+Hon-yong")
     shot(page, "searching-1-results")
     assert page.locator("table.rows-and-columns tbody tr").count() == 2
     assert page.locator("table.rows-and-columns mark").count() >= 1
@@ -122,10 +128,7 @@ def test_a_document_page_gives_zotero_a_complete_item(server, page):
 
 def test_search_open_a_result_by_its_title_then_a_person(server, page):
     base, _ = server
-    page.goto(base + "/")
-    page.fill("#home-q", '"August plenum"')
-    page.click(".home-search button")
-    page.wait_for_url("**/archive/search?q=*")
+    search_from_home(page, base, '"August plenum"')
     assert "documents found" in page.inner_text(".result-count")
     page.click('td.col-title a:text-is("Letter from Ri Sang-jo to N.S. Khrushchev")')
     page.wait_for_url("**/archive/documents/1956-09-03-ri-sang-jo-khrushchev")
