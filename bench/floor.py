@@ -73,8 +73,7 @@ def main(sources, output):
         connection.executemany(insert[table], rows(sources / f"{table}.csv", columns))
     connection.execute("COMMIT")
     database.fold_names(connection)
-    connection.executescript(
-        database.INDEXES + database.SUMMARIES + database.FULL_TEXT + "ANALYZE;")
+    connection.executescript("".join(sql for _, sql in database.PHASES))
     connection.close()
 
 

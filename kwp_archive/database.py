@@ -131,7 +131,10 @@ CREATE TABLE facet_pairs (
 
 # Built after the rows are in, which is faster than keeping them up to date row by row.
 INDEXES = """
-CREATE INDEX documents_date ON documents(date, id);
+-- The table's order, then what a date range tests and counts: a year's 80,000 documents of
+-- a million are counted, and their facets too, from the index alone (5 ms, not 120).
+CREATE INDEX documents_date
+    ON documents(date, id, date_start, date_end, type, year, date_precision);
 CREATE INDEX documents_title ON documents(title, id);
 CREATE INDEX people_document_count ON people(document_count, id);
 -- Each faceted column first, then the table's order (date, id), then the other facets: a
@@ -259,6 +262,8 @@ FROM parties AS authors
 JOIN parties AS recipients ON recipients.document_id = authors.document_id
 WHERE authors.role = 'author' AND recipients.role = 'recipient'
 GROUP BY authors.name, recipients.name;
+-- Its pages list the most frequent pairs first: 590,000 pairs of a million documents.
+CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
 """
 
 # How many sent documents each party received, each document once however many authors it
@@ -469,6 +474,28 @@ def unknown_references(connection, table):
         yield rowid, column, value, parent
 
 
+# The documents in the order a reader sees them, (date, id), so that rowid order is that
+# order: the full-text index lists a word's documents by rowid, and the first page of a
+# search for a word in most documents is the first hundred it lists, not a sort of them all
+# (plugins/table_search.py). Done once every reference is checked: until then a document's
+# rowid is its line in records.csv, which the error messages need.
+DATE_ORDER = """
+CREATE TEMP TABLE documents_as_read AS SELECT * FROM documents;
+DELETE FROM documents;
+INSERT INTO documents SELECT * FROM temp.documents_as_read ORDER BY date, id;
+DROP TABLE temp.documents_as_read;
+"""
+
+# The planner's statistics, with the indexes that start with a facet's column marked
+# noskipscan: else SQLite reads a date range by skipping through every value of the facet in
+# its index (a skip-scan, 125 ms for a year of a million documents) instead of along the
+# date index (10 ms).
+STATISTICS = """
+ANALYZE;
+UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
+WHERE idx IN ('documents_type', 'documents_year', 'documents_date_precision');
+"""
+
 PERSON_KEYS = """
 CREATE TEMP TABLE person_keys (
     person_id TEXT NOT NULL,
@@ -478,8 +505,8 @@ CREATE TEMP TABLE person_keys (
 """
 
 # What finish() does, in order, each a phase of the build's progress.
-PHASES = (("indexes", INDEXES), ("summaries", SUMMARIES), ("full text", FULL_TEXT),
-          ("statistics", "ANALYZE;"))
+PHASES = (("date order", DATE_ORDER), ("indexes", INDEXES), ("summaries", SUMMARIES),
+          ("full text", FULL_TEXT), ("statistics", STATISTICS))
 
 
 def fold_names(connection):

@@ -316,7 +316,7 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
     os.close(main)
     assert process.wait(timeout=60) == 0
     text = shown.decode(errors="replace")
-    for step in ("records.csv", "people.csv", "document_people.csv", "name keys", "indexes",
-                 "summaries", "full text", "statistics"):
+    for step in ("records.csv", "people.csv", "document_people.csv", "name keys", "date order",
+                 "indexes", "summaries", "full text", "statistics"):
         assert step in text, step
     assert "%" in text  # the bars show how far into each file

@@ -1,0 +1,160 @@
+"""What the speed-ups for a large collection must not change: the rows, their order, the
+counts and the facets a reader gets, on a generated collection of a few thousand documents
+(bench/synth.py, as the benchmark's million), each checked against what SQLite gives for
+Datasette's own query."""
+
+import sqlite3
+import sys
+from urllib.parse import urlencode
+
+import pytest
+from datasette.utils import module_from_path, parse_metadata
+
+from conftest import ROOT, make_datasette
+from kwp_archive import pipeline, site
+from kwp_archive.search import fts_query
+
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+table_search = module_from_path(str(site.PLUGINS / "table_search.py"), "table_search")
+
+WORDS = synth.vocabulary()
+PROLIFIC, PROLIFIC_OTHERWISE = synth.person_name(0)
+
+
+@pytest.fixture(scope="module")
+def generated_db(tmp_path_factory):
+    work = tmp_path_factory.mktemp("generated")
+    path = work / "archive.db"
+    pipeline.build(synth.write(3000, work / "sources"), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(generated_db):
+    return make_datasette(generated_db)
+
+
+def connect(path):
+    """The database read directly, with the search function the site gives escape_fts."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection.create_function("escape_fts", 1, fts_query)
+    return connection
+
+
+def test_documents_are_stored_in_the_order_a_reader_sees(generated_db, archive_db):
+    for path in (generated_db, archive_db):
+        connection = connect(path)
+        by_rowid = connection.execute("select id from documents order by rowid").fetchall()
+        in_order = connection.execute("select id from documents order by date, id").fetchall()
+        connection.close()
+        assert by_rowid == in_order and len(by_rowid) > 1
+
+
+SEARCHES = {
+    "common word": WORDS[0],
+    "mid word": WORDS[300],
+    "rare word": WORDS[-1],
+    "two words": f"{WORDS[0]} {WORDS[1]}",
+    "a phrase": f'"{WORDS[0]} {WORDS[1]}"',
+    "a name": PROLIFIC,
+    "the name spelled otherwise": PROLIFIC_OTHERWISE,
+    "nothing": "zzzzzzzz",
+}
+
+
+@pytest.mark.parametrize("search", SEARCHES.values(), ids=SEARCHES.keys())
+async def test_the_search_box_gives_datasettes_rows_in_datasettes_order(
+        generated, generated_db, search):
+    """Page after page, the site's rows and count are what Datasette's own SQL gives when
+    SQLite runs it as written, and the first pages take the fast path (table_search)."""
+    connection = connect(generated_db)
+    path = "/archive/documents.json?" + urlencode({"_search": search, "_size": 40})
+    pages = 0
+    while path and pages < 4:
+        data = (await generated.client.get(path)).json()
+        sql, params = data["query"]["sql"], data["query"]["params"]
+        assert table_search.rewrite(sql) != sql, sql  # Datasette's query, as the plugin knows it
+        expected = [row[0] for row in connection.execute(sql, params)]
+        assert [row[0] for row in data["rows"]] == expected[:40]
+        if pages == 0:
+            [[count]] = connection.execute(
+                "select count(*) from documents where rowid in (select rowid from documents_fts"
+                " where documents_fts match escape_fts(?))", (search,)).fetchall()
+            assert data["filtered_table_rows_count"] == count
+        next_url = data["next_url"]
+        path = next_url[next_url.index("/archive/"):] if next_url else None
+        pages += 1
+    connection.close()
+    if search == WORDS[0]:
+        assert pages == 4  # a common word fills several pages
+
+
+async def test_a_search_with_another_filter_is_left_as_datasette_asks_it(generated):
+    data = (await generated.client.get(
+        "/archive/documents.json?" + urlencode({"_search": WORDS[0], "type": "telegram"}))).json()
+    assert table_search.rewrite(data["query"]["sql"]) == data["query"]["sql"]
+    assert data["rows"] and all(row[7] == "telegram" for row in data["rows"])
+
+
+def limited(path, limit):
+    metadata = parse_metadata(site.METADATA.read_text())
+    metadata["plugins"]["counted_facets"]["live_limit"] = limit
+    from datasette.app import Datasette
+
+    return Datasette(immutables=[str(path)], metadata=metadata,
+                     plugins_dir=str(site.PLUGINS), template_dir=str(site.TEMPLATES),
+                     settings=site.SETTINGS)
+
+
+async def test_facets_over_more_rows_than_the_live_limit_say_they_were_not_counted(
+        generated_db):
+    datasette = limited(generated_db, 500)
+    common = urlencode({"_search": WORDS[0]})
+    data = (await datasette.client.get(f"/archive/documents.json?{common}")).json()
+    assert data["filtered_table_rows_count"] > 500
+    assert data["facet_results"] == {}  # (Datasette's JSON lists no facet that timed out)
+    page = (await datasette.client.get(f"/archive/documents?{common}")).text
+    shown = "{:,}".format(data["filtered_table_rows_count"])
+    assert ("Type, year, date precision, collections, subjects: not counted, as facets are "
+            f"counted over at most 500 documents and these are {shown}") in page
+    # Fewer rows than the limit: counted, and right.
+    rare = (await datasette.client.get(
+        "/archive/documents.json?" + urlencode({"_search": WORDS[300]}))).json()
+    assert 0 < rare["filtered_table_rows_count"] <= 500
+    assert set(rare["facet_results"]) == {"type", "year", "date_precision", "collections",
+                                          "subjects"}
+    assert sum(item["count"] for item in rare["facet_results"]["type"]["results"]) == \
+        rare["filtered_table_rows_count"]
+    # The whole table's facets come from the build, however many rows.
+    whole = (await datasette.client.get("/archive/documents.json")).json()
+    assert whole["facet_results"]["type"]["results"]
+    assert "not counted" not in (await datasette.client.get("/archive/documents")).text
+
+
+async def test_a_date_range_counts_and_facets_as_counting_would(generated, generated_db):
+    data = (await generated.client.get(
+        "/archive/documents.json?_date_from=1950&_date_to=1950-06&_size=max")).json()
+    connection = connect(generated_db)
+    inside = "date_end >= '1950-01-01' and date_start <= '1950-06-30'"
+    expected = [row[0] for row in connection.execute(
+        f"select id from documents where {inside} order by date, id")]
+    assert [row[0] for row in data["rows"]] == expected[:len(data["rows"])]
+    assert data["filtered_table_rows_count"] == len(expected) > 0
+    types = dict(connection.execute(
+        f"select type, count(*) from documents where {inside} group by type").fetchall())
+    assert {item["value"]: item["count"]
+            for item in data["facet_results"]["type"]["results"]} == types
+    connection.close()
+
+
+def test_a_date_range_is_read_along_the_date_index(generated_db):
+    """The planner's statistics keep it off skip-scans of the facet indexes (STATISTICS)."""
+    connection = connect(generated_db)
+    plan = " ".join(row[-1] for row in connection.execute(
+        "explain query plan select type, count(*) from documents where date_end >= '1956-01-01'"
+        " and date >= '1956' and date_start <= '1956-12-31' and date <= '1956-12-31'"
+        " group by type"))
+    connection.close()
+    assert "COVERING INDEX documents_date" in plan and "ANY(" not in plan
