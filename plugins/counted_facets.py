@@ -182,12 +182,25 @@ limit :limit
 
 class _AnsweredFromCounts(_Answering):
     """Facet count queries, answered from facet_counts (the whole table) or facet_pairs
-    (the rows of one value of another column)."""
+    (the rows of one value of another column). An immutable database's counts never change,
+    so each answer is read once and kept: a table page then asks SQLite for no facet."""
 
     def __init__(self, datasette, table, pattern, filter=None):
         super().__init__(datasette, pattern)
         self._table = table
         self._filter = filter
+
+    async def execute(self, database, sql, params=None, **kwargs):
+        if self._datasette.get_database(database).is_mutable:
+            return await super().execute(database, sql, params, **kwargs)
+        kept = _kept_answers(self._datasette)
+        key = (database, sql, tuple(sorted((params or {}).items())))
+        if key in kept:
+            return kept[key]
+        answer = await super().execute(database, sql, params, **kwargs)
+        if len(kept) < KEPT_ANSWERS:
+            kept[key] = answer
+        return answer
 
     def answer(self, column, limit, params):
         counts = {"table": self._table, "column": column, "limit": limit}
@@ -200,6 +213,20 @@ class _AnsweredFromCounts(_Answering):
             ), {**counts, "filter_value": self._filter[1]}
         return PAIR_COUNTS, {**counts, "filter": self._filter[0],
                              "filter_value": self._filter[1]}
+
+
+# Enough for every facet of every value the build counted, with room: a URL can ask for any
+# value and any facet size, so past this the answers are asked for each time.
+KEPT_ANSWERS = 2_000
+
+
+def _kept_answers(datasette):
+    """The answers kept for this Datasette, by database, query and parameters."""
+    try:
+        return datasette._kwp_facet_answers
+    except AttributeError:
+        datasette._kwp_facet_answers = {}
+        return datasette._kwp_facet_answers
 
 
 @hookimpl
