@@ -7,6 +7,7 @@ with like on whatever machine runs it.
 """
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,7 +27,7 @@ sys.path.insert(0, str(HERE))
 import synth  # noqa: E402
 from stats import percentile  # noqa: E402
 
-from kwp_archive.site import Server  # noqa: E402
+from kwp_archive.site import Running, Server, free_port  # noqa: E402
 
 # Runs a command in a fresh process and reports its wall time and the peak resident memory
 # of the command alone (the largest child this little process waited for).
@@ -100,38 +102,6 @@ def more_pages(records):
     }
 
 
-def reader_pages(records):
-    """Pages a reader reaches by clicking from the home page (issue 16's list, in part):
-    facet values alone and two at once, each sortable column both ways, the table's search
-    box, a date range, the link tables filtered by their most linked party, the people and
-    organisations tables, and the canned queries not timed above."""
-    words = synth.vocabulary()
-    prolific, _ = synth.person_name(0)
-    return {
-        "type=telegram": "/archive/documents?type=telegram",
-        "year=1956": "/archive/documents?year=1956",
-        "type=telegram&year=1956": "/archive/documents?type=telegram&year=1956",
-        "date_precision=year": "/archive/documents?date_precision=year",
-        "sort title": "/archive/documents?_sort=title",
-        "sort title desc": "/archive/documents?_sort_desc=title",
-        "sort date desc": "/archive/documents?_sort_desc=date",
-        "search box, common word": "/archive/documents?" + urlencode({"_search": words[0]}),
-        "search box, mid word": "/archive/documents?" + urlencode(
-            {"_search": words[len(words) // 2]}),
-        "search box, a name": "/archive/documents?" + urlencode({"_search": prolific}),
-        "date range, a year": "/archive/documents?_date_from=1956&_date_to=1956",
-        "document_people, most linked person": "/archive/document_people?person_id="
-                                               "person-0000000",
-        "document_organisations, most linked": "/archive/document_organisations?"
-                                               "organisation_id=org-00000",
-        "people": "/archive/people",
-        "people by documents": "/archive/people?_sort_desc=document_count",
-        "organisations": "/archive/organisations",
-        "received": "/archive/received",
-        "by_month": "/archive/by_month",
-    }
-
-
 def latency(base, path, repeat):
     timings = []
     for _ in range(repeat + 2):
@@ -159,6 +129,150 @@ def load(base, paths, seconds, connections):
     return {"requests": figures["requests"], "errors": figures["errors"], "rps": figures["rps"]}
 
 
+def reader_pages(records):
+    """Every page a reader reaches by clicking from the home page (issue 16's list): the
+    documents table with each facet value selected (the first 30 of an array facet, as
+    many as it shows), each sortable column both ways, the table's search box, a date
+    range, each link table by its most linked party, the tables of people, organisations,
+    collections and subjects, and every canned query with its defaults and with the most
+    prolific person or organisation. Pairs of facet values are in reader_pairs()."""
+    words = synth.vocabulary()
+    prolific, prolific_otherwise = synth.person_name(0)
+    sizes = synth.counts(records)
+    table = "/archive/documents?"
+    named = {}
+    for column, values in FACETS.items():
+        for value in values:
+            named[f"{column}={value}"] = table + urlencode({column: value})
+    for column, label, size in (("collections", "Collection", sizes["collections"]),
+                                ("subjects", "Subject", sizes["subjects"])):
+        for index in range(min(size, 30)):
+            named[f"{column} has {label} {index}"] = table + urlencode(
+                {f"{column}__arraycontains": f"{label} {index}"})
+    for name, columns in SORTABLE.items():
+        for column in columns:
+            named[f"{name} by {column}"] = f"/archive/{name}?_sort={column}"
+            named[f"{name} by {column} desc"] = f"/archive/{name}?_sort_desc={column}"
+    named.update({
+        "search box, rare word": table + urlencode({"_search": words[-1]}),
+        "search box, mid word": table + urlencode({"_search": words[300]}),
+        "search box, common word": table + urlencode({"_search": words[0]}),
+        "search box, a name": table + urlencode({"_search": prolific}),
+        "search box, a name spelled otherwise": table + urlencode(
+            {"_search": prolific_otherwise}),
+        "date range, a year": table + "_date_from=1956&_date_to=1956",
+        "date range, a month": table + "_date_from=1956-08&_date_to=1956-08",
+        "document_people, most linked person": "/archive/document_people?person_id="
+                                               "person-0000000",
+        "document_organisations, most linked": "/archive/document_organisations?"
+                                               "organisation_id=org-00000",
+        "document_collections, largest": "/archive/document_collections?collection_id="
+                                         "collection-0000",
+        "document_subjects, largest": "/archive/document_subjects?subject_id=subject-0000",
+    })
+    for name in ("documents", "people", "organisations", "collections", "subjects",
+                 "document_types", "document_people", "document_organisations"):
+        named[f"{name} table"] = f"/archive/{name}"
+    for query in CANNED_QUERIES:
+        named[f"{query} query"] = f"/archive/{query}"
+    named.update({
+        "search query, a name": "/archive/search?" + urlencode({"q": prolific}),
+        "search query, a year": "/archive/search?" + urlencode(
+            {"q": words[0], "date_from": "1956", "date_to": "1956"}),
+        "person query, most prolific": "/archive/person?" + urlencode({"name": prolific}),
+        "person query, spelled otherwise": "/archive/person?" + urlencode(
+            {"name": prolific_otherwise}),
+        "organisation query, most linked": "/archive/organisation?name=Committee+0",
+        "by_month query, a year": "/archive/by_month?date_from=1956&date_to=1956",
+    })
+    return named
+
+
+def reader_pairs():
+    """The documents table with two facet values at once, every pair of the counted ones."""
+    pairs = {}
+    columns = list(FACETS)
+    for first, second in itertools.combinations(columns, 2):
+        for one, other in itertools.product(FACETS[first], FACETS[second]):
+            pairs[f"{first}={one}&{second}={other}"] = "/archive/documents?" + urlencode(
+                {first: one, second: other})
+    return pairs
+
+
+FACETS = {"type": [type_id for type_id, _, _ in synth.TYPES],
+          "year": list(range(1945, 1957)),
+          "date_precision": ["year", "month", "day"]}
+SORTABLE = {"documents": ("date", "title"), "people": ("sort_name", "name", "document_count"),
+            "organisations": ("name", "document_count")}
+CANNED_QUERIES = ("search", "person", "organisation", "timeline", "citations", "correspondence",
+                  "received", "by_year", "by_month", "by_type")
+# Issue 16's targets for every page a reader reaches.
+READER_TARGET = {"p50": 100, "p95": 250}
+
+
+def over_target(latencies):
+    return sorted(name for name, figures in latencies.items()
+                  if "error" in figures or figures["p50"] > READER_TARGET["p50"]
+                  or figures["p95"] > READER_TARGET["p95"])
+
+
+# Pages that plain Datasette serves too, for throughput side by side.
+SIDE_BY_SIDE = {
+    "table JSON": "/archive/documents.json",
+    "table HTML": "/archive/documents",
+    "row JSON": "/archive/documents/{middle}.json",
+    "row HTML": "/archive/documents/{middle}",
+    "facet": "/archive/documents?_facet=type",
+    "people table": "/archive/people",
+}
+
+
+def throughput(database, records, seconds, connections):
+    """Requests per second on each SIDE_BY_SIDE page under `connections` clients, for the
+    site as served, for the site with no page kept (KWP_PAGE_CACHE_MB=0), and for Datasette
+    with suggest_facets off on the same file and inspect file (no plugins, no metadata),
+    one page and one server at a time."""
+    middle = f"doc-{records // 2:08d}"
+    paths = {name: path.format(middle=middle) for name, path in SIDE_BY_SIDE.items()}
+    figures = {name: {} for name in paths}
+    for server_name, cache_mb in (("site", None), ("site, nothing kept", "0")):
+        with _environment(KWP_PAGE_CACHE_MB=cache_mb), Server(database) as server:
+            for name, path in paths.items():
+                figures[name][server_name] = load(server.base, [path], seconds,
+                                                  connections)["rps"]
+            inspect_file = server.inspect_file.read_text()
+    with tempfile.TemporaryDirectory() as scratch:
+        inspect = Path(scratch) / "inspect-data.json"
+        inspect.write_text(inspect_file)
+        port = free_port()
+        plain = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database),
+                 "--inspect-file", str(inspect), "--setting", "suggest_facets", "off",
+                 "--host", "127.0.0.1", "--port", str(port)]
+        with Running(plain, f"http://127.0.0.1:{port}") as server:
+            for name, path in paths.items():
+                figures[name]["datasette"] = load(server.base, [path], seconds,
+                                                  connections)["rps"]
+    for name, rates in figures.items():
+        rates["ratio"] = round(rates["site"] / rates["datasette"], 2)
+        rates["ratio, nothing kept"] = round(rates["site, nothing kept"] / rates["datasette"], 2)
+    return figures
+
+
+@contextmanager
+def _environment(**values):
+    """These environment variables set (None: left as they are) for what runs inside."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: value for name, value in values.items() if value is not None})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -169,6 +283,8 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30, help="requests per page timed")
     parser.add_argument("--load-seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--throughput-seconds", type=float, default=5)
+    parser.add_argument("--throughput-connections", type=int, default=16)
     args = parser.parse_args(argv)
 
     work = Path(args.work or tempfile.mkdtemp(prefix="kwp-bench-"))
@@ -200,17 +316,29 @@ def main(argv=None):
         sources, work / "sqlite-utils.db")
     progress(f"sqlite-utils: {figures['sqlite_utils_s']} s; pages")
     named = pages(args.records)
-    with Server(built) as server:
+    # Each page is timed as its first reader gets it: with nothing kept from earlier askings
+    # (plugins/page_cache.py would answer every timed request after the first).
+    with _environment(KWP_PAGE_CACHE_MB="0"), Server(built) as server:
         figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
                                  for name, path in named.items()}
         figures["more_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))
                                       for name, path in more_pages(args.records).items()}
-        figures["reader_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))
-                                        for name, path in reader_pages(args.records).items()}
+        progress("reader pages")
+        figures["reader_latency_ms"] = {
+            name: latency(server.base, path, max(args.repeat // 3, 2))
+            for name, path in reader_pages(args.records).items()}
+        figures["reader_pair_latency_ms"] = {
+            name: latency(server.base, path, max(args.repeat // 6, 2))
+            for name, path in reader_pairs().items()}
+        figures["reader_over_target"] = over_target(
+            {**figures["reader_latency_ms"], **figures["reader_pair_latency_ms"]})
         progress(f"latencies: {figures['latency_ms']}; load")
         figures["load"] = load(server.base, list(named.values()), args.load_seconds,
                                args.connections)
         figures["server_rss_mb"] = server.rss_mb()
+    progress("throughput side by side with Datasette")
+    figures["throughput_rps"] = throughput(built, args.records, args.throughput_seconds,
+                                           args.throughput_connections)
     figures["machine"] = {"cores": os.cpu_count(), "memory_gb": _memory_gb()}
 
     text = json.dumps(figures, indent=2)

@@ -65,7 +65,8 @@ def person_name(index, seed=1):
 
 
 def counts(records):
-    return {"people": max(50, records // 10), "organisations": max(10, records // 2000)}
+    return {"people": max(50, records // 10), "organisations": max(10, records // 2000),
+            "collections": 12, "subjects": 120}
 
 
 def write(records, out, seed=1):
@@ -97,11 +98,16 @@ def write(records, out, seed=1):
         rows.writerow(["id", "name", "description", "sent"])
         rows.writerows((type_id, name, f"A {name.lower()}.", "yes")
                        for type_id, name, _ in TYPES)
-    for name, header in (("collections.csv", ["id", "name", "source_url"]),
-                         ("subjects.csv", ["id", "name", "source_url"]),
-                         ("document_collections.csv", ["document_id", "collection_id"]),
-                         ("document_subjects.csv", ["document_id", "subject_id"])):
-        writer(name, header)[0].close()
+    for name, size in (("collections", sizes["collections"]), ("subjects", sizes["subjects"])):
+        file, rows = writer(f"{name}.csv", ["id", "name", "source_url"])
+        with file:
+            rows.writerows((f"{name[:-1]}-{index:04d}", f"{name[:-1].capitalize()} {index}",
+                            f"{provenance.ARCHIVE_SITE}{name[:-1]}/{index}")
+                           for index in range(size))
+    # Drawn apart, so that the documents, people and links are those of a seed either way.
+    listed = random.Random(f"listed {seed}")
+    collection_weights = zipf_weights(sizes["collections"], 1.0)
+    subject_weights = zipf_weights(sizes["subjects"], 1.0)
 
     file, rows = writer("people.csv", ["id", "name", "aliases", "position"])
     with file:
@@ -114,12 +120,15 @@ def write(records, out, seed=1):
         for index in range(sizes["organisations"]):
             rows.writerow([f"org-{index:05d}", f"{text(2, 4)[:-1]} Committee {index}", ""])
 
-    documents, people_links, organisation_links = (
+    documents, people_links, organisation_links, collection_links, subject_links = (
         writer("records.csv", ["id", "date", "title", "type", "summary", "source_url"]),
         writer("document_people.csv", ["document_id", "person_id", "role"]),
         writer("document_organisations.csv", ["document_id", "organisation_id", "role"]),
+        writer("document_collections.csv", ["document_id", "collection_id"]),
+        writer("document_subjects.csv", ["document_id", "subject_id"]),
     )
-    with documents[0], people_links[0], organisation_links[0]:
+    with documents[0], people_links[0], organisation_links[0], collection_links[0], \
+            subject_links[0]:
         for index in range(records):
             document_id = f"doc-{index:08d}"
             year = rng.randint(1945, 1956)
@@ -148,6 +157,15 @@ def write(records, out, seed=1):
                 links.add((f"org-{organisation:05d}", role))
             organisation_links[1].writerows(
                 (document_id, organisation, role) for organisation, role in sorted(links))
+            # Two documents in five in a collection; none to three subjects each.
+            if listed.random() < 0.4:
+                [collection] = listed.choices(range(sizes["collections"]),
+                                              cum_weights=collection_weights)
+                collection_links[1].writerow((document_id, f"collection-{collection:04d}"))
+            subjects = set(listed.choices(range(sizes["subjects"]), cum_weights=subject_weights,
+                                          k=listed.randint(0, 3)))
+            subject_links[1].writerows(
+                (document_id, f"subject-{subject:04d}") for subject in sorted(subjects))
     return out
 
 

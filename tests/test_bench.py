@@ -45,7 +45,8 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     report_file = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--records", "300", "--repeat", "2",
-         "--load-seconds", "1", "--connections", "2", "--json", str(report_file),
+         "--load-seconds", "1", "--connections", "2", "--throughput-seconds", "0.5",
+         "--throughput-connections", "2", "--json", str(report_file),
          "--work", str(tmp_path / "work"), "--peer", str(tmp_path / "no-peer")],
         capture_output=True, text=True, timeout=300,
     )
@@ -61,3 +62,17 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     assert all(set(figures) == {"p50", "p95"} for figures in report["latency_ms"].values())
     assert all(set(figures) == {"p50", "p95"} for figures in report["more_latency_ms"].values())
     assert report["load"]["requests"] > 0 and report["load"]["errors"] == 0
+    # Every page a reader reaches answers (an error is over target, and named).
+    readers = {**report["reader_latency_ms"], **report["reader_pair_latency_ms"]}
+    assert len(readers) > 300 and not [name for name, figures in readers.items()
+                                       if "error" in figures]
+    assert {"type=telegram", "subjects has Subject 0", "people by sort_name desc",
+            "search box, a name", "person query, most prolific",
+            "year=1956&date_precision=day"} <= set(readers)
+    assert isinstance(report["reader_over_target"], list)
+    rates = report["throughput_rps"]
+    assert set(rates) == {"table JSON", "table HTML", "row JSON", "row HTML", "facet",
+                          "people table"}
+    for figures in rates.values():
+        assert figures["site"] > 0 and figures["datasette"] > 0
+        assert figures["ratio"] == round(figures["site"] / figures["datasette"], 2)
