@@ -226,6 +226,16 @@ INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, v
 SELECT '{table}', '{filter}', {filter}, '{column}', {column}, count(*) FROM {table}
 WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
 """
+# The items of each array among the rows of each value of a counted column, from the links
+# the arrays were made from: a page of one facet value (?year=1956) shows its subjects.
+_ARRAY_PAIR_COUNT = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT 'documents', '{filter}', documents.{filter}, '{column}', {names}.name, count(*)
+FROM {links}
+JOIN documents ON documents.id = {links}.document_id
+JOIN {names} ON {names}.id = {links}.{key}
+GROUP BY documents.{filter}, {names}.name;
+"""
 _ARRAY_FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
@@ -282,6 +292,14 @@ SELECT 'documents', 'month', substr(date, 1, 7), count(*) FROM documents
 WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
 """
 
+def _array_pair_counts():
+    return "".join(
+        _ARRAY_PAIR_COUNT.format(filter=filter, column=column, links=links, key=key,
+                                 names=names_table)
+        for filter in COUNTED_FACETS["documents"]
+        for column, (links, key, names_table) in ARRAY_SOURCES.items())
+
+
 SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.format(
     parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
 ) + _SUMMARY.format(
@@ -297,7 +315,7 @@ SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.for
 ) + "".join(
     _ARRAY_FACET_COUNT.format(table=table, column=column)
     for table, columns in COUNTED_ARRAY_FACETS.items() for column in columns
-)
+) + _array_pair_counts()
 
 # The name keys (names.keys: the folded spellings of the names, searched by
 # kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
@@ -477,7 +495,7 @@ def unknown_references(connection, table):
 # The documents in the order a reader sees them, (date, id), so that rowid order is that
 # order: the full-text index lists a word's documents by rowid, and the first page of a
 # search for a word in most documents is the first hundred it lists, not a sort of them all
-# (plugins/table_search.py). Done once every reference is checked: until then a document's
+# (plugins/query_forms.py). Done once every reference is checked: until then a document's
 # rowid is its line in records.csv, which the error messages need.
 DATE_ORDER = """
 CREATE TEMP TABLE documents_as_read AS SELECT * FROM documents;

@@ -101,22 +101,26 @@ class CountedArrayFacet(_Counted, ArrayFacet):
     query = _ARRAY_FACET_QUERY
 
     def _filtered_answers(self):
-        # Arrays made from a link table are counted from it; others (roles) live.
+        # Arrays made from a link table are counted from the build's pair counts on a page of
+        # one counted column's value, else from the links; others (roles) live.
         if not set(self._columns()) <= set(ARRAY_SOURCES):
             return None
+        filters = _filters(self.request)
+        if len(filters) == 1 and filters[0][0] in COUNTED_FACETS.get(self.table, ()):
+            return _AnsweredFromCounts(self.ds, self.table, self.query, filters[0])
         return _CountedItems(self.ds, self.sql, self.params)
 
 
 # The items of an array column among the filtered rows, counted from the link tables the
-# arrays were made from, one lookup of the filter per link: Datasette's array facet reads
-# every column of every filtered row twice (select distinct j.value, inner.*), 0.3 s a facet
-# for the 170,000 telegrams of a million documents, and so did a list of their ids.
+# arrays were made from, reading each filtered row's links by its key (CROSS JOIN keeps the
+# filtered rows outermost): Datasette's array facet reads every column of every filtered row
+# twice (select distinct j.value, inner.*), and probing the filter for each of 1.4 million
+# links cost 0.2 s a facet however few the rows.
 _ITEMS = """
 select {names}.name as value, count(*) as count
-from {links} join {names} on {names}.id = {links}.{key}
-where exists (
-    select 1 from ({sql}) as filtered where filtered.id = {links}.document_id
-)
+from ({sql}) as filtered
+cross join {links} on {links}.document_id = filtered.id
+join {names} on {names}.id = {links}.{key}
 group by {names}.name
 order by count desc, value
 limit {limit}

@@ -17,7 +17,7 @@ from kwp_archive.search import fts_query
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
-table_search = module_from_path(str(site.PLUGINS / "table_search.py"), "table_search")
+query_forms = module_from_path(str(site.PLUGINS / "query_forms.py"), "query_forms")
 
 WORDS = synth.vocabulary()
 PROLIFIC, PROLIFIC_OTHERWISE = synth.person_name(0)
@@ -68,14 +68,14 @@ SEARCHES = {
 async def test_the_search_box_gives_datasettes_rows_in_datasettes_order(
         generated, generated_db, search):
     """Page after page, the site's rows and count are what Datasette's own SQL gives when
-    SQLite runs it as written, and the first pages take the fast path (table_search)."""
+    SQLite runs it as written, and the first pages take the fast path (query_forms)."""
     connection = connect(generated_db)
     path = "/archive/documents.json?" + urlencode({"_search": search, "_size": 40})
     pages = 0
     while path and pages < 4:
         data = (await generated.client.get(path)).json()
         sql, params = data["query"]["sql"], data["query"]["params"]
-        assert table_search.rewrite(sql) != sql, sql  # Datasette's query, as the plugin knows it
+        assert query_forms.rewrite(sql) != sql, sql  # Datasette's query, as the plugin knows it
         expected = [row[0] for row in connection.execute(sql, params)]
         assert [row[0] for row in data["rows"]] == expected[:40]
         if pages == 0:
@@ -94,7 +94,7 @@ async def test_the_search_box_gives_datasettes_rows_in_datasettes_order(
 async def test_a_search_with_another_filter_is_left_as_datasette_asks_it(generated):
     data = (await generated.client.get(
         "/archive/documents.json?" + urlencode({"_search": WORDS[0], "type": "telegram"}))).json()
-    assert table_search.rewrite(data["query"]["sql"]) == data["query"]["sql"]
+    assert query_forms.rewrite(data["query"]["sql"]) == data["query"]["sql"]
     assert data["rows"] and all(row[7] == "telegram" for row in data["rows"])
 
 
@@ -158,3 +158,46 @@ def test_a_date_range_is_read_along_the_date_index(generated_db):
         " group by type"))
     connection.close()
     assert "COVERING INDEX documents_date" in plan and "ANY(" not in plan
+
+
+@pytest.mark.parametrize("column, value", [("subjects", "Subject 0"), ("subjects", "Subject 29"),
+                                           ("collections", "Collection 3"),
+                                           ("subjects", "No such subject")])
+async def test_an_array_facet_value_gives_datasettes_rows_and_count(
+        generated, generated_db, column, value):
+    data = (await generated.client.get("/archive/documents.json?" + urlencode(
+        {f"{column}__arraycontains": value, "_size": 60}))).json()
+    sql, params = data["query"]["sql"], data["query"]["params"]
+    assert query_forms.rewrite(sql) != sql
+    connection = connect(generated_db)
+    expected = [row[0] for row in connection.execute(sql, params)]
+    [[count]] = connection.execute(
+        f"select count(*) from documents where ? in (select value from json_each({column}))",
+        (value,)).fetchall()
+    connection.close()
+    assert [row[0] for row in data["rows"]] == expected[:60]
+    assert data["filtered_table_rows_count"] == count
+    assert (count > 0) == (value != "No such subject")
+
+
+@pytest.mark.parametrize("query", ["year=1950", "type=telegram", "date_precision=month",
+                                   "type=letter&year=1952", "_search=" + WORDS[40],
+                                   "subjects__arraycontains=Subject 2"])
+async def test_array_facets_of_a_filtered_page_count_as_counting_would(
+        generated, generated_db, query):
+    data = (await generated.client.get(f"/archive/documents.json?{query}&_size=max")).json()
+    assert data["filtered_table_rows_count"] == len(data["rows"])  # every row on one page
+    ids = [row[0] for row in data["rows"]]
+    connection = connect(generated_db)
+    for column in ("subjects", "collections"):
+        counted = {}
+        for document_id in ids:
+            [[items]] = connection.execute(f"select {column} from documents where id = ?",
+                                           (document_id,)).fetchall()
+            for item in __import__("json").loads(items):
+                counted[item] = counted.get(item, 0) + 1
+        shown = {item["value"]: item["count"]
+                 for item in data["facet_results"][column]["results"]}
+        top = dict(sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:len(shown)])
+        assert shown == top, column
+    connection.close()
