@@ -226,15 +226,32 @@ INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, v
 SELECT '{table}', '{filter}', {filter}, '{column}', {column}, count(*) FROM {table}
 WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
 """
-# The items of each array among the rows of each value of a counted column, from the links
-# the arrays were made from: a page of one facet value (?year=1956) shows its subjects.
-_ARRAY_PAIR_COUNT = """
-INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
-SELECT 'documents', '{filter}', documents.{filter}, '{column}', {names}.name, count(*)
+# The pair counts of the arrays made from link tables (ARRAY_SOURCES), so that a page of one
+# value, whether a column's (?year=1956) or an array's (?subjects__arraycontains=...), shows
+# every facet from counts: each array's items by the counted columns of their documents,
+# gathered once; then each direction; then each array's items by another's (or its own).
+_LISTED_BY_COLUMNS = """
+CREATE TEMP TABLE listed_{column} AS
+SELECT {names}.name AS name, documents.type, documents.year, documents.date_precision,
+    count(*) AS count
 FROM {links}
 JOIN documents ON documents.id = {links}.document_id
 JOIN {names} ON {names}.id = {links}.{key}
-GROUP BY documents.{filter}, {names}.name;
+GROUP BY 1, 2, 3, 4;
+"""
+_PAIRS_OF_LISTED = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT 'documents', '{filter_column}', {filter_value}, '{column}', {value}, sum(count)
+FROM temp.listed_{array} GROUP BY {filter_value}, {value};
+"""
+_ARRAY_BY_ARRAY = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT 'documents', '{array}', filter_names.name, '{other}', {other_names}.name, count(*)
+FROM {links}
+JOIN {names} AS filter_names ON filter_names.id = {links}.{key}
+JOIN {other_links} AS others ON others.document_id = {links}.document_id
+JOIN {other_names} ON {other_names}.id = others.{other_key}
+GROUP BY filter_names.name, {other_names}.name;
 """
 _ARRAY_FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
@@ -293,11 +310,21 @@ WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
 """
 
 def _array_pair_counts():
-    return "".join(
-        _ARRAY_PAIR_COUNT.format(filter=filter, column=column, links=links, key=key,
-                                 names=names_table)
-        for filter in COUNTED_FACETS["documents"]
-        for column, (links, key, names_table) in ARRAY_SOURCES.items())
+    sql = []
+    for array, (links, key, names_table) in ARRAY_SOURCES.items():
+        sql.append(_LISTED_BY_COLUMNS.format(column=array, links=links, key=key,
+                                             names=names_table))
+        for column in COUNTED_FACETS["documents"]:
+            # ?year=1956 -> its subjects; ?subjects__arraycontains=X -> its years.
+            sql.append(_PAIRS_OF_LISTED.format(array=array, filter_column=column,
+                                               filter_value=column, column=array, value="name"))
+            sql.append(_PAIRS_OF_LISTED.format(array=array, filter_column=array,
+                                               filter_value="name", column=column, value=column))
+        for other, (other_links, other_key, other_names) in ARRAY_SOURCES.items():
+            sql.append(_ARRAY_BY_ARRAY.format(
+                array=array, links=links, key=key, names=names_table, other=other,
+                other_links=other_links, other_key=other_key, other_names=other_names))
+    return "".join(sql)
 
 
 SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.format(

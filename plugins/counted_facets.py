@@ -15,15 +15,18 @@ from kwp_archive.pages import DATE_RANGE
 FILTERING = ("_where", "_through", *DATE_RANGE)
 
 # The most rows a facet is counted over live, on a page the build's counts do not answer
-# (metadata.yml may set another: plugins: counted_facets: live_limit). At a million
-# documents, a year's 83,000 are counted in some 25 ms a facet from the date index, a
-# search's 20,000 matches in as long. Past it the page says the facet is not counted
-# (templates/_facets_not_counted.html) rather than keep the reader waiting.
-LIVE_LIMIT = 100_000
+# (metadata.yml may set others: plugins: counted_facets: live_limit, live_array_limit). At a
+# million documents a column is counted over a year's 83,000 documents in some 25 ms from
+# the date index; an array's items, read from each row's links, over 10,000 in as long.
+# Past them the page says the facet is not counted (templates/_facets_not_counted.html)
+# rather than keep the reader waiting.
+LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 10_000}
 
 
-def live_limit(datasette):
-    return (datasette.plugin_config("counted_facets") or {}).get("live_limit", LIVE_LIMIT)
+def live_limits(datasette):
+    config = datasette.plugin_config("counted_facets") or {}
+    return {name: config.get(name, default) for name, default in LIVE_LIMITS.items()}
+
 
 # Datasette's column facet asks for `select <column> as value, count(*) ... limit <n>`; its
 # array facet for `... json_each([inner].[<column>]) ... limit <n>`.
@@ -82,33 +85,52 @@ class _Counted:
     def _countable(self):
         """Whether the page's rows are few enough to count live within a page's time. The
         count is the page's own (None when it could not be counted in time)."""
-        return self.row_count is not None and self.row_count <= live_limit(self.ds)
+        return (self.row_count is not None
+                and self.row_count <= live_limits(self.ds)[self.live_limit_name])
 
 
 class CountedFacet(_Counted, ColumnFacet):
     type = "counted"
+    live_limit_name = "live_limit"
 
     def _filtered_answers(self):
-        """On a page filtered on one counted column's value alone, the build's pair counts."""
-        filters = _filters(self.request)
-        if len(filters) != 1 or filters[0][0] not in COUNTED_FACETS.get(self.table, ()):
+        """On a page of one counted value alone, the build's pair counts."""
+        value = _one_counted_value(self.table, self.request)
+        if value is None:
             return None
-        return _AnsweredFromCounts(self.ds, self.table, self.query, filters[0])
+        return _AnsweredFromCounts(self.ds, self.table, self.query, value)
 
 
 class CountedArrayFacet(_Counted, ArrayFacet):
     type = "counted_array"
     query = _ARRAY_FACET_QUERY
+    live_limit_name = "live_array_limit"
 
     def _filtered_answers(self):
         # Arrays made from a link table are counted from the build's pair counts on a page of
         # one counted column's value, else from the links; others (roles) live.
         if not set(self._columns()) <= set(ARRAY_SOURCES):
             return None
-        filters = _filters(self.request)
-        if len(filters) == 1 and filters[0][0] in COUNTED_FACETS.get(self.table, ()):
-            return _AnsweredFromCounts(self.ds, self.table, self.query, filters[0])
+        value = _one_counted_value(self.table, self.request)
+        if value is not None:
+            return _AnsweredFromCounts(self.ds, self.table, self.query, value)
         return _CountedItems(self.ds, self.sql, self.params)
+
+
+def _one_counted_value(table, request):
+    """(column, value) of a page filtered on nothing but one value whose pair counts the
+    build made: a counted column's (?year=1956), or an item of an array made from a link
+    table (?subjects__arraycontains=...). None for any other page."""
+    filters = _filters(request)
+    if len(filters) != 1:
+        return None
+    name, value = filters[0]
+    if name in COUNTED_FACETS.get(table, ()):
+        return name, value
+    column, _, operation = name.partition("__")
+    if table == "documents" and operation == "arraycontains" and column in ARRAY_SOURCES:
+        return column, value
+    return None
 
 
 # The items of an array column among the filtered rows, counted from the link tables the
@@ -210,8 +232,9 @@ class _AnsweredFromCounts(_Answering):
         counts = {"table": self._table, "column": column, "limit": limit}
         if self._filter is None:
             return COUNTS, counts
-        if self._filter[0] == column:
+        if self._filter[0] == column and column not in ARRAY_SOURCES:
             # The filtered column itself: its one value, as many times as the rows hold it.
+            # (An array's own facet lists the items found with its value: pair counts.)
             return COUNTS.replace(
                 "where table_name", "where cast(value as text) = :filter_value and table_name"
             ), {**counts, "filter_value": self._filter[1]}
@@ -235,7 +258,7 @@ def _kept_answers(datasette):
 
 @hookimpl
 def extra_template_vars(datasette):
-    return {"facet_live_limit": live_limit(datasette)}
+    return {"facet_live_limits": live_limits(datasette)}
 
 
 @hookimpl

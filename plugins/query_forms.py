@@ -50,18 +50,34 @@ _COUNT_IN_INDEX = "select count(*) from documents_fts where documents_fts match 
 _CONTAINS = re.compile(
     r':(?P<parameter>p\d+) in \(select value from json_each\("documents"\."(?P<column>'
     + "|".join(ARRAY_SOURCES) + r')"\)\)')
-_LINKED = ("documents.id in (select {links}.document_id from {links} join {names} on "
+# The documents linked to the item. Read by id for an item of few documents (found by key,
+# then sorted); for one of many, with `+` so that SQLite walks the table's order (the date
+# index) and stops at the page's last row instead of sorting them all.
+_LINKED = ("{plus}documents.id in (select {links}.document_id from {links} join {names} on "
            "{names}.id = {links}.{key} where {names}.name = :{parameter})")
+WALK_FROM = 10_000
+# The count of an array's item alone is the build's count of it (facet_counts).
+_CONTAINS_COUNT = re.compile(r"select count\(\*\) from documents where " + _CONTAINS.pattern)
+_ITEM_COUNT = ("select coalesce((select count from facet_counts where table_name = 'documents' "
+               "and column_name = '{column}' and value = :{parameter}), 0)")
 
 
-def _linked(contains):
-    links, key, names = ARRAY_SOURCES[contains["column"]]
-    return _LINKED.format(links=links, key=key, names=names, parameter=contains["parameter"])
+def rewrite(sql, params=None, item_counts=None):
+    """The same query in the form that reads only what it returns; any other SQL as it is.
+    `item_counts`: {(array, item): documents}, from the build's counts."""
+    sql = sql.strip()
+    alone = _CONTAINS_COUNT.fullmatch(sql)
+    if alone is not None:
+        return _ITEM_COUNT.format(column=alone["column"], parameter=alone["parameter"])
 
+    def linked(contains):
+        links, key, names = ARRAY_SOURCES[contains["column"]]
+        item = params.get(contains["parameter"]) if isinstance(params, dict) else None
+        many = (item_counts or {}).get((contains["column"], item), 0) >= WALK_FROM
+        return _LINKED.format(plus="+" if many else "", links=links, key=key, names=names,
+                              parameter=contains["parameter"])
 
-def rewrite(sql):
-    """The same query in the form that reads only what it returns; any other SQL as it is."""
-    sql = _CONTAINS.sub(_linked, sql.strip())
+    sql = _CONTAINS.sub(linked, sql)
     if sql == _COUNT:
         return _COUNT_IN_INDEX
     rows = _ROWS.fullmatch(sql)
@@ -71,14 +87,29 @@ def rewrite(sql):
                                  limit=rows["limit"])
 
 
+_ITEM_COUNTS = """
+select column_name, value, count from facet_counts
+where table_name = 'documents' and column_name in ({arrays})
+"""
+
+
 @hookimpl
 def startup(datasette):
     database = datasette.databases.get(DATABASE)
     if database is None:
         return
-    execute = database.execute
 
-    async def execute_rewritten(sql, *args, **kwargs):
-        return await execute(rewrite(sql), *args, **kwargs)
+    async def inner():
+        item_counts = {}
+        if not database.is_mutable:  # else the counts could change under the page
+            arrays = ", ".join(f"'{array}'" for array in ARRAY_SOURCES)
+            counted = await database.execute(_ITEM_COUNTS.format(arrays=arrays))
+            item_counts = {(column, value): count for column, value, count in counted.rows}
+        execute = database.execute
 
-    database.execute = execute_rewritten
+        async def execute_rewritten(sql, params=None, *args, **kwargs):
+            return await execute(rewrite(sql, params, item_counts), params, *args, **kwargs)
+
+        database.execute = execute_rewritten
+
+    return inner

@@ -98,9 +98,10 @@ async def test_a_search_with_another_filter_is_left_as_datasette_asks_it(generat
     assert data["rows"] and all(row[7] == "telegram" for row in data["rows"])
 
 
-def limited(path, limit):
+def limited(path, limit, array_limit=None):
     metadata = parse_metadata(site.METADATA.read_text())
     metadata["plugins"]["counted_facets"]["live_limit"] = limit
+    metadata["plugins"]["counted_facets"]["live_array_limit"] = array_limit or limit
     from datasette.app import Datasette
 
     return Datasette(immutables=[str(path)], metadata=metadata,
@@ -117,8 +118,10 @@ async def test_facets_over_more_rows_than_the_live_limit_say_they_were_not_count
     assert data["facet_results"] == {}  # (Datasette's JSON lists no facet that timed out)
     page = (await datasette.client.get(f"/archive/documents?{common}")).text
     shown = "{:,}".format(data["filtered_table_rows_count"])
-    assert ("Type, year, date precision, collections, subjects: not counted, as facets are "
-            f"counted over at most 500 documents and these are {shown}") in page
+    assert ("Type, year, date precision, collections, subjects: not counted, as counting them"
+            f" over these {shown} documents would keep the page waiting (facets are counted "
+            "over at most 500 documents, the items of a list such as subjects over at most "
+            "500)") in page
     # Fewer rows than the limit: counted, and right.
     rare = (await datasette.client.get(
         "/archive/documents.json?" + urlencode({"_search": WORDS[300]}))).json()
@@ -177,6 +180,12 @@ async def test_an_array_facet_value_gives_datasettes_rows_and_count(
     connection.close()
     assert [row[0] for row in data["rows"]] == expected[:60]
     assert data["filtered_table_rows_count"] == count
+    # Read in the table's order, as for an item of many documents: the same rows.
+    walked = query_forms.rewrite(sql, params, {(column, value): query_forms.WALK_FROM})
+    assert "+documents.id" in walked
+    connection = connect(generated_db)
+    assert [row[0] for row in connection.execute(walked, params)] == expected
+    connection.close()
     assert (count > 0) == (value != "No such subject")
 
 
@@ -201,3 +210,47 @@ async def test_array_facets_of_a_filtered_page_count_as_counting_would(
         top = dict(sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:len(shown)])
         assert shown == top, column
     connection.close()
+
+
+@pytest.mark.parametrize("query", ["subjects__arraycontains=Subject 0",
+                                   "collections__arraycontains=Collection 1",
+                                   "subjects__arraycontains=Subject 77"])
+async def test_every_facet_of_an_array_value_counts_as_counting_would(
+        generated, generated_db, query):
+    """From the build's pair counts (facet_pairs), as a page of one column value."""
+    data = (await generated.client.get(f"/archive/documents.json?{query}&_size=max")).json()
+    column, value = query.split("__arraycontains=")
+    connection = connect(generated_db)
+    inside = f"? in (select value from json_each({column}))"
+    for facet in ("type", "year", "date_precision"):
+        counted = dict(connection.execute(
+            f"select {facet}, count(*) from documents where {inside} group by {facet}",
+            (value,)).fetchall())
+        assert {item["value"]: item["count"]
+                for item in data["facet_results"][facet]["results"]} == counted, facet
+    [[count]] = connection.execute(f"select count(*) from documents where {inside}",
+                                   (value,)).fetchall()
+    connection.close()
+    assert data["filtered_table_rows_count"] == count > 0
+    assert {"value": value, "count": count} in [
+        {"value": item["value"], "count": item["count"]}
+        for item in data["facet_results"][column]["results"]]
+
+
+def test_an_item_of_many_documents_is_read_in_the_tables_order():
+    sql = ('select id from documents where :p0 in (select value from '
+           'json_each("documents"."subjects")) order by date limit 101')
+    many = query_forms.rewrite(sql, {"p0": "Subject 0"}, {("subjects", "Subject 0"): 50_000})
+    few = query_forms.rewrite(sql, {"p0": "Subject 9"}, {("subjects", "Subject 9"): 50})
+    assert "+documents.id in" in many and "+documents.id" not in few
+    assert "documents.id in (select document_subjects.document_id" in few
+
+
+async def test_the_items_of_an_array_have_a_lower_live_limit(generated_db):
+    datasette = limited(generated_db, 5000, 20)
+    data = (await datasette.client.get("/archive/documents.json?year=1950&type=letter")).json()
+    assert 20 < data["filtered_table_rows_count"] <= 5000
+    assert {"type", "year", "date_precision"} <= set(data["facet_results"])
+    assert not {"collections", "subjects"} & set(data["facet_results"])
+    page = (await datasette.client.get("/archive/documents?year=1950&type=letter")).text
+    assert "Collections, subjects: not counted" in page
