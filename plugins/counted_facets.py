@@ -20,7 +20,7 @@ FILTERING = ("_where", "_through", *DATE_RANGE)
 # the date index; an array's items, read from each row's links, over 10,000 in as long.
 # Past them the page says the facet is not counted (templates/_facets_not_counted.html)
 # rather than keep the reader waiting.
-LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 10_000}
+LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
 
 
 def live_limits(datasette):

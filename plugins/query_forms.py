@@ -10,13 +10,15 @@ by what the build guarantees; any other SQL goes to SQLite as Datasette wrote it
   the first matches the index lists and stops, and the count is counted in the index.
 - An array facet's value (`?subjects__arraycontains=`): Datasette reads every row's JSON
   array (1.6 s); the build made the arrays from the link tables, which an index answers.
+- A column facet of a filtered page: grouped so that SQLite reads the filtered rows, not the
+  whole of the facet's own index.
 """
 
 import re
 
 from datasette import hookimpl
 
-from kwp_archive.database import ARRAY_SOURCES
+from kwp_archive.database import ARRAY_SOURCES, COUNTED_FACETS
 from kwp_archive.site import DATABASE
 
 _MATCHES = ("rowid in (select rowid from documents_fts "
@@ -51,15 +53,26 @@ _CONTAINS = re.compile(
     r':(?P<parameter>p\d+) in \(select value from json_each\("documents"\."(?P<column>'
     + "|".join(ARRAY_SOURCES) + r')"\)\)')
 # The documents linked to the item. Read by id for an item of few documents (found by key,
-# then sorted); for one of many, with `+` so that SQLite walks the table's order (the date
-# index) and stops at the page's last row instead of sorting them all.
-_LINKED = ("{plus}documents.id in (select {links}.document_id from {links} join {names} on "
+# then sorted); for one of many, SQLite walks the table's order (the date index), looks up
+# each document's links, and stops at the page's last row, instead of listing and sorting
+# a quarter of a million.
+_LINKED = ("documents.id in (select {links}.document_id from {links} join {names} on "
            "{names}.id = {links}.{key} where {names}.name = :{parameter})")
+_LINKED_WALKED = ("exists (select 1 from {links} join {names} on {names}.id = {links}.{key} "
+                  "where {links}.document_id = documents.id and {names}.name = :{parameter})")
 WALK_FROM = 10_000
 # The count of an array's item alone is the build's count of it (facet_counts).
 _CONTAINS_COUNT = re.compile(r"select count\(\*\) from documents where " + _CONTAINS.pattern)
 _ITEM_COUNT = ("select coalesce((select count from facet_counts where table_name = 'documents' "
                "and column_name = '{column}' and value = :{parameter}), 0)")
+
+
+# A column facet of a filtered page, as Datasette writes it. Grouped by the column as it is,
+# SQLite reads the whole index that starts with that column, in its order, to save sorting
+# a few groups (45 ms for a year and a type of a million documents); grouped by +column it
+# reads the filtered rows from the filters' index (5 ms).
+_FACET_GROUP = re.compile(r"group by (?P<column>{}) order by count desc, value limit".format(
+    "|".join(COUNTED_FACETS["documents"])))
 
 
 def rewrite(sql, params=None, item_counts=None):
@@ -74,10 +87,12 @@ def rewrite(sql, params=None, item_counts=None):
         links, key, names = ARRAY_SOURCES[contains["column"]]
         item = params.get(contains["parameter"]) if isinstance(params, dict) else None
         many = (item_counts or {}).get((contains["column"], item), 0) >= WALK_FROM
-        return _LINKED.format(plus="+" if many else "", links=links, key=key, names=names,
-                              parameter=contains["parameter"])
+        return (_LINKED_WALKED if many else _LINKED).format(
+            links=links, key=key, names=names, parameter=contains["parameter"])
 
     sql = _CONTAINS.sub(linked, sql)
+    if "from documents where" in sql:
+        sql = _FACET_GROUP.sub(r"group by +\g<column> order by count desc, value limit", sql)
     if sql == _COUNT:
         return _COUNT_IN_INDEX
     rows = _ROWS.fullmatch(sql)
