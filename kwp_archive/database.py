@@ -174,23 +174,15 @@ UPDATE {parties} SET
     );
 """
 # Each document's collections and subjects by name, as JSON arrays: the documents table facets
-# them, and a reader sees them beside the title.
-_LISTED_IN = """
-UPDATE documents SET
-    collections = coalesce((
+# them, and a reader sees them beside the title. Made as the documents are copied into date
+# order (DATE_ORDER), rather than by rewriting a million rows after.
+_LIST = """coalesce((
         SELECT json_group_array(name) FROM (
-            SELECT collections.name FROM document_collections
-            JOIN collections ON collections.id = document_collections.collection_id
-            WHERE document_collections.document_id = documents.id ORDER BY collections.name
-        )), '[]'),
-    subjects = coalesce((
-        SELECT json_group_array(name) FROM (
-            SELECT subjects.name FROM document_subjects
-            JOIN subjects ON subjects.id = document_subjects.subject_id
-            WHERE document_subjects.document_id = documents.id ORDER BY subjects.name
-        )), '[]')
-WHERE documents.id IN (SELECT document_id FROM document_collections
-                       UNION SELECT document_id FROM document_subjects);
+            SELECT {names}.name FROM {links}
+            JOIN {names} ON {names}.id = {links}.{key}
+            WHERE {links}.document_id = documents_as_read.id ORDER BY {names}.name
+        )), '[]')"""
+_LISTED_COUNT = """
 UPDATE collections SET document_count = (
     SELECT count(*) FROM document_collections WHERE collection_id = collections.id);
 UPDATE subjects SET document_count = (
@@ -226,17 +218,18 @@ INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, v
 SELECT '{table}', '{filter}', {filter}, '{column}', {column}, count(*) FROM {table}
 WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
 """
-# The pair counts of the arrays made from link tables (ARRAY_SOURCES), so that a page of one
-# value, whether a column's (?year=1956) or an array's (?subjects__arraycontains=...), shows
-# every facet from counts: each array's items by the counted columns of their documents,
-# gathered once; then each direction; then each array's items by another's (or its own).
+# The pair counts of the arrays (ARRAY_SOURCES), so that a page of one value, whether a
+# column's (?year=1956) or an array's (?subjects__arraycontains=...), shows every facet from
+# counts: each array's items by the counted columns of their documents, gathered once in one
+# pass over the table; then each direction; then each array's items by another's (or its
+# own). Read from the arrays the build made from the link tables (DATE_ORDER), in table
+# order, rather than by looking up a document for each of a million links.
 _LISTED_BY_COLUMNS = """
 CREATE TEMP TABLE listed_{column} AS
-SELECT {names}.name AS name, documents.type, documents.year, documents.date_precision,
+SELECT item.value AS name, documents.type, documents.year, documents.date_precision,
     count(*) AS count
-FROM {links}
-JOIN documents ON documents.id = {links}.document_id
-JOIN {names} ON {names}.id = {links}.{key}
+FROM documents, json_each(documents.{column}) AS item
+WHERE documents.{column} != '[]'
 GROUP BY 1, 2, 3, 4;
 """
 _PAIRS_OF_LISTED = """
@@ -246,12 +239,10 @@ FROM temp.listed_{array} GROUP BY {filter_value}, {value};
 """
 _ARRAY_BY_ARRAY = """
 INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
-SELECT 'documents', '{array}', filter_names.name, '{other}', {other_names}.name, count(*)
-FROM {links}
-JOIN {names} AS filter_names ON filter_names.id = {links}.{key}
-JOIN {other_links} AS others ON others.document_id = {links}.document_id
-JOIN {other_names} ON {other_names}.id = others.{other_key}
-GROUP BY filter_names.name, {other_names}.name;
+SELECT 'documents', '{array}', item.value, '{other}', other.value, count(*)
+FROM documents, json_each(documents.{array}) AS item, json_each(documents.{other}) AS other
+WHERE documents.{array} != '[]' AND documents.{other} != '[]'
+GROUP BY item.value, other.value;
 """
 _ARRAY_FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
@@ -260,24 +251,25 @@ FROM {table}, json_each({table}.{column}) AS item
 WHERE {table}.{column} != '[]' GROUP BY item.value;
 """
 
-# The people and organisations of documents that were sent (a letter, a telegram, a report):
-# only these are correspondence, as a speech is addressed to its audience.
+# The authors and recipients of documents that were sent (a letter, a telegram, a report),
+# people and organisations alike, gathered once for both counts below: only these are
+# correspondence, as a speech is addressed to its audience.
 _SENT_PARTIES = """
-WITH sent AS (
-    SELECT documents.id FROM documents
-    JOIN document_types ON document_types.id = documents.type
-    WHERE document_types.sent
-),
-parties AS (
-    SELECT document_id, role, people.name
-    FROM document_people JOIN people ON people.id = document_people.person_id
-    WHERE document_id IN sent
-    UNION ALL
-    SELECT document_id, role, organisations.name
-    FROM document_organisations
-    JOIN organisations ON organisations.id = document_organisations.organisation_id
-    WHERE document_id IN sent
-)
+CREATE TEMP TABLE sent_parties AS
+SELECT document_people.document_id, document_people.role, people.name
+FROM documents
+JOIN document_types ON document_types.id = documents.type AND document_types.sent
+JOIN document_people ON document_people.document_id = documents.id
+JOIN people ON people.id = document_people.person_id
+WHERE document_people.role IN ('author', 'recipient')
+UNION ALL
+SELECT document_organisations.document_id, document_organisations.role, organisations.name
+FROM documents
+JOIN document_types ON document_types.id = documents.type AND document_types.sent
+JOIN document_organisations ON document_organisations.document_id = documents.id
+JOIN organisations ON organisations.id = document_organisations.organisation_id
+WHERE document_organisations.role IN ('author', 'recipient');
+CREATE INDEX temp.sent_parties_document ON sent_parties(document_id, role);
 """
 
 # Who wrote to whom, counted once: pairing the authors and recipients of a million documents
@@ -285,9 +277,10 @@ parties AS (
 CORRESPONDENCE = _SENT_PARTIES + """
 INSERT INTO correspondence (author, recipient, documents)
 SELECT authors.name, recipients.name, count(*)
-FROM parties AS authors
-JOIN parties AS recipients ON recipients.document_id = authors.document_id
-WHERE authors.role = 'author' AND recipients.role = 'recipient'
+FROM temp.sent_parties AS authors
+JOIN temp.sent_parties AS recipients
+    ON recipients.document_id = authors.document_id AND recipients.role = 'recipient'
+WHERE authors.role = 'author'
 GROUP BY authors.name, recipients.name;
 -- Its pages list the most frequent pairs first: 590,000 pairs of a million documents.
 CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
@@ -295,10 +288,11 @@ CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, autho
 
 # How many sent documents each party received, each document once however many authors it
 # has: what a chart of correspondence counts.
-RECEIVED = _SENT_PARTIES + """
+RECEIVED = """
 INSERT INTO received (recipient, documents)
-SELECT name, count(DISTINCT document_id) FROM parties WHERE role = 'recipient'
+SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 'recipient'
 GROUP BY name;
+DROP TABLE temp.sent_parties;
 """
 
 # Documents per month (those dated to a month or a day), for the by_month chart: counting
@@ -311,23 +305,20 @@ WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
 
 def _array_pair_counts():
     sql = []
-    for array, (links, key, names_table) in ARRAY_SOURCES.items():
-        sql.append(_LISTED_BY_COLUMNS.format(column=array, links=links, key=key,
-                                             names=names_table))
+    for array in ARRAY_SOURCES:
+        sql.append(_LISTED_BY_COLUMNS.format(column=array))
         for column in COUNTED_FACETS["documents"]:
             # ?year=1956 -> its subjects; ?subjects__arraycontains=X -> its years.
             sql.append(_PAIRS_OF_LISTED.format(array=array, filter_column=column,
                                                filter_value=column, column=array, value="name"))
             sql.append(_PAIRS_OF_LISTED.format(array=array, filter_column=array,
                                                filter_value="name", column=column, value=column))
-        for other, (other_links, other_key, other_names) in ARRAY_SOURCES.items():
-            sql.append(_ARRAY_BY_ARRAY.format(
-                array=array, links=links, key=key, names=names_table, other=other,
-                other_links=other_links, other_key=other_key, other_names=other_names))
+        for other in ARRAY_SOURCES:
+            sql.append(_ARRAY_BY_ARRAY.format(array=array, other=other))
     return "".join(sql)
 
 
-SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_IN + _SUMMARY.format(
+SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_COUNT + _SUMMARY.format(
     parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
 ) + _SUMMARY.format(
     parties="organisations", links="document_organisations", party="organisation_id",
@@ -524,10 +515,16 @@ def unknown_references(connection, table):
 # search for a word in most documents is the first hundred it lists, not a sort of them all
 # (plugins/query_forms.py). Done once every reference is checked: until then a document's
 # rowid is its line in records.csv, which the error messages need.
-DATE_ORDER = """
+_COLUMNS_AS_READ = """id, date, date_start, date_end, date_precision, year, title, type,
+    summary, source_url, archive, archive_reference, translator, original_language"""
+DATE_ORDER = f"""
 CREATE TEMP TABLE documents_as_read AS SELECT * FROM documents;
 DELETE FROM documents;
-INSERT INTO documents SELECT * FROM temp.documents_as_read ORDER BY date, id;
+INSERT INTO documents ({_COLUMNS_AS_READ}, collections, subjects)
+SELECT {_COLUMNS_AS_READ},
+    {_LIST.format(names="collections", links="document_collections", key="collection_id")},
+    {_LIST.format(names="subjects", links="document_subjects", key="subject_id")}
+FROM temp.documents_as_read ORDER BY date, id;
 DROP TABLE temp.documents_as_read;
 """
 
