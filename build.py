@@ -4,12 +4,15 @@
     python build.py --check              # validate only, write nothing
     python build.py --sources DIR --output FILE
     python build.py --package DIR        # also write a Frictionless data package into DIR
+    python build.py --timings FILE       # also write the seconds of each file and phase
 """
 
 import argparse
+import json
 import signal
 import sqlite3
 import sys
+from pathlib import Path
 
 from kwp_archive import package, pipeline, progress, site
 from kwp_archive.sources import SourceError
@@ -48,6 +51,8 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="validate only; write nothing")
     parser.add_argument("--package", metavar="DIR",
                         help="also write the tables as a Frictionless data package into DIR")
+    parser.add_argument("--timings", metavar="FILE",
+                        help="also write the seconds each file and phase took, as JSON")
     args = parser.parse_args(argv)
     for signum in STOPPING_SIGNALS:
         signal.signal(signum, _stop)
@@ -64,9 +69,13 @@ def main(argv=None):
         if args.check:
             summary = pipeline.check(args.sources)
         else:
+            shown = timed = progress.for_terminal(sys.stderr)
+            if args.timings:
+                timed = progress.Timed(shown)
             summary = pipeline.build(args.sources, args.output,
-                                     write_package if args.package else None,
-                                     progress.for_terminal(sys.stderr))
+                                     write_package if args.package else None, timed)
+            if args.timings:
+                Path(args.timings).write_text(json.dumps(timed.seconds, indent=2) + "\n")
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -297,8 +297,11 @@ def main(argv=None):
 
     figures = {"records": args.records}
     progress("build.py")
+    timings = work / "build-timings.json"
     figures["build_s"], figures["build_peak_mb"] = measure(
-        [sys.executable, ROOT / "build.py", "--sources", sources, "--output", built])
+        [sys.executable, ROOT / "build.py", "--sources", sources, "--output", built,
+         "--timings", timings])
+    figures["build_phases_s"] = json.loads(timings.read_text())
     progress(f"build: {figures['build_s']} s, {figures['build_peak_mb']} MB; the floor")
     figures["floor_s"], figures["floor_peak_mb"] = measure(
         [sys.executable, HERE / "floor.py", sources, floor])

@@ -339,33 +339,12 @@ SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_COUNT + _SUMMARY.
 # fold_names), and each document's are put together from its people's in SQL: a person in a
 # hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
 # repeats, as names.keys gives them, so the index is what folding every document would give.
-# Each document's names, joined in one pass over each link table (a window over the links
-# in document order) rather than by three sorted subqueries for every document, which took
-# 20 s of a million documents' full text. Each list is distinct and sorted, so the index is
-# the same either way.
-_JOINED = """
-CREATE TEMP TABLE {name} (document_id TEXT PRIMARY KEY, joined TEXT NOT NULL) WITHOUT ROWID;
-INSERT INTO temp.{name} (document_id, joined)
-SELECT DISTINCT document_id, group_concat(item, '{separator}') OVER (
-    PARTITION BY document_id ORDER BY item
-    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-FROM (SELECT DISTINCT {links}.document_id, {item} AS item FROM {links} {joins});
-"""
-_DOCUMENT_NAMES = "".join((
-    _JOINED.format(name="people_names", separator="; ", links="document_people",
-                   item="trim(people.name || ' ' || people.aliases)",
-                   joins="JOIN people ON people.id = document_people.person_id"),
-    _JOINED.format(name="organisation_names", separator="; ", links="document_organisations",
-                   item="trim(organisations.name || ' ' || organisations.aliases)",
-                   joins="JOIN organisations "
-                         "ON organisations.id = document_organisations.organisation_id"),
-    _JOINED.format(name="name_keys", separator=" ", links="document_people",
-                   item="person_keys.key",
-                   joins="JOIN temp.person_keys "
-                         "ON person_keys.person_id = document_people.person_id"),
-))
-
-FULL_TEXT = _DOCUMENT_NAMES + f"""
+# The name keys (names.keys: the folded spellings of the names, searched by
+# kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
+# fold_names), and each document's are put together from its people's in SQL: a person in a
+# hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
+# repeats, as names.keys gives them, so the index is what folding every document would give.
+FULL_TEXT = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
@@ -374,13 +353,24 @@ SELECT
     documents.rowid,
     documents.title,
     documents.summary,
-    (SELECT joined FROM temp.people_names WHERE document_id = documents.id),
-    (SELECT joined FROM temp.organisation_names WHERE document_id = documents.id),
-    coalesce((SELECT joined FROM temp.name_keys WHERE document_id = documents.id), '')
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT trim(people.name || ' ' || people.aliases) AS name FROM document_people
+        JOIN people ON people.id = document_people.person_id
+        WHERE document_people.document_id = documents.id ORDER BY 1
+    )),
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT trim(organisations.name || ' ' || organisations.aliases) AS name
+        FROM document_organisations
+        JOIN organisations ON organisations.id = document_organisations.organisation_id
+        WHERE document_organisations.document_id = documents.id ORDER BY 1
+    )),
+    coalesce((SELECT group_concat(key, ' ') FROM (
+        SELECT DISTINCT person_keys.key FROM document_people
+        JOIN temp.person_keys ON person_keys.person_id = document_people.person_id
+        WHERE document_people.document_id = documents.id
+        ORDER BY person_keys.key
+    )), '')
 FROM documents;
-DROP TABLE temp.people_names;
-DROP TABLE temp.organisation_names;
-DROP TABLE temp.name_keys;
 
 CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'

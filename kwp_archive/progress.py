@@ -50,6 +50,29 @@ class Terminal(Silent):
         click.echo(f"\r{name:<28} {time.monotonic() - started:6.1f} s", file=self.stream)
 
 
+class Timed(Silent):
+    """Another progress, with the seconds each file and phase took kept in `seconds`, for
+    the benchmark's table of where a build's time goes."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.seconds = {}
+
+    @contextmanager
+    def reading(self, path):
+        started = time.monotonic()
+        with self.inner.reading(path) as advance:
+            yield advance
+        self.seconds[f"reading {path.name}"] = round(time.monotonic() - started, 2)
+
+    @contextmanager
+    def phase(self, name):
+        started = time.monotonic()
+        with self.inner.phase(name):
+            yield
+        self.seconds[name] = round(time.monotonic() - started, 2)
+
+
 def for_terminal(stream=sys.stderr):
     """Terminal progress if `stream` is a terminal, else none."""
     return Terminal(stream) if stream.isatty() else Silent()

@@ -1,6 +1,7 @@
 """build.py end to end: real source sets in, real SQLite files out."""
 
 import hashlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import sys
 import pytest
 import sqlite_utils
 
-from conftest import ROOT, edit
+from conftest import ROOT, SOURCES, edit
 
 
 def build(*args):
@@ -320,3 +321,17 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
                  "indexes", "summaries", "full text", "statistics"):
         assert step in text, step
     assert "%" in text  # the bars show how far into each file
+
+
+def test_timings_are_written_where_asked(tmp_path):
+    timings = tmp_path / "timings.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--sources", str(SOURCES), "--output",
+         str(tmp_path / "archive.db"), "--timings", str(timings)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    seconds = json.loads(timings.read_text())
+    assert list(seconds)[:2] == ["reading document_types.csv", "reading records.csv"]
+    assert [name for name in seconds if not name.startswith("reading ")] == [
+        "name keys", "date order", "indexes", "summaries", "full text", "statistics"]
+    assert all(value >= 0 for value in seconds.values())
