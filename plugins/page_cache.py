@@ -5,13 +5,15 @@ reader of a page need not wait for its queries and its template again. Kept: ans
 requests that carry no cookie and no credentials, with status 200, no cookie of their own,
 and at most MAX_ENTRY bytes; at most KWP_PAGE_CACHE_MB megabytes (default 32) in all, the
 least recently asked for going first. Never kept: a page any of whose queries ran out of
-time (its facets or count would be missing only because the server was busy then), and
-Datasette's own /-/ pages. KWP_PAGE_CACHE_MB=0 keeps nothing.
+time (its facets or count would be missing only because the server was busy then), the
+answer to a reader's own SQL (which may ask for random() or the time), and Datasette's own
+/-/ pages. KWP_PAGE_CACHE_MB=0 keeps nothing.
 """
 
 import contextvars
 import os
 from collections import OrderedDict
+from urllib.parse import parse_qs
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -62,6 +64,9 @@ def _keyable(scope):
         return None
     headers = dict(scope["headers"])
     if b"cookie" in headers or b"authorization" in headers:
+        return None
+    # A reader's own SQL may ask for random() or the time: it is run every time.
+    if "sql" in parse_qs(scope["query_string"].decode("latin-1")):
         return None
     return (scope.get("scheme"), headers.get(b"host"), scope["path"], scope["query_string"])
 

@@ -43,6 +43,13 @@ async def test_what_a_reader_sends_of_their_own_is_never_answered_from_the_cache
     assert not hit(await fresh.client.get("/archive/documents?_size=5"))  # another URL
 
 
+async def test_a_readers_own_sql_is_run_every_time(fresh):
+    path = "/archive.json?sql=select+random()"
+    first = (await fresh.client.get(path)).json()["rows"]
+    again = await fresh.client.get(path)
+    assert not hit(again) and again.json()["rows"] != first
+
+
 async def test_errors_and_datasettes_own_pages_are_not_kept(fresh):
     for path in ("/archive/no_such_table", "/archive/documents.json?_sort=nope", "/-/versions"):
         first = await fresh.client.get(path)
