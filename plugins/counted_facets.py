@@ -17,7 +17,7 @@ FILTERING = ("_where", "_through", *DATE_RANGE)
 # The most rows a facet is counted over live, on a page the build's counts do not answer
 # (metadata.yml may set others: plugins: counted_facets: live_limit, live_array_limit). At a
 # million documents a column is counted over a year's 83,000 documents in some 25 ms from
-# the date index; an array's items, read from each row's links, over 10,000 in as long.
+# the date index; an array's items, read from each row's links, over 5,000 in some 15 ms.
 # Past them the page says the facet is not counted (templates/_facets_not_counted.html)
 # rather than keep the reader waiting.
 LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
