@@ -17,7 +17,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -216,6 +215,9 @@ def over_target(latencies):
                   or figures["p95"] > READER_TARGET["p95"])
 
 
+# The site with no page kept (plugins/page_cache.py): each request pays for its page.
+NOTHING_KEPT = {"KWP_PAGE_CACHE_MB": "0"}
+
 # Pages that plain Datasette serves too, for throughput side by side.
 SIDE_BY_SIDE = {
     "table JSON": "/archive/documents.json",
@@ -235,8 +237,8 @@ def throughput(database, records, seconds, connections):
     middle = f"doc-{records // 2:08d}"
     paths = {name: path.format(middle=middle) for name, path in SIDE_BY_SIDE.items()}
     figures = {name: {} for name in paths}
-    for server_name, cache_mb in (("site", None), ("site, nothing kept", "0")):
-        with _environment(KWP_PAGE_CACHE_MB=cache_mb), Server(database) as server:
+    for server_name, environment in (("site", None), ("site, nothing kept", NOTHING_KEPT)):
+        with Server(database, environment=environment) as server:
             for name, path in paths.items():
                 figures[name][server_name] = load(server.base, [path], seconds,
                                                   connections)["rps"]
@@ -256,21 +258,6 @@ def throughput(database, records, seconds, connections):
         rates["ratio"] = round(rates["site"] / rates["datasette"], 2)
         rates["ratio, nothing kept"] = round(rates["site, nothing kept"] / rates["datasette"], 2)
     return figures
-
-
-@contextmanager
-def _environment(**values):
-    """These environment variables set (None: left as they are) for what runs inside."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update({name: value for name, value in values.items() if value is not None})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def main(argv=None):
@@ -321,7 +308,7 @@ def main(argv=None):
     named = pages(args.records)
     # Each page is timed as its first reader gets it: with nothing kept from earlier askings
     # (plugins/page_cache.py would answer every timed request after the first).
-    with _environment(KWP_PAGE_CACHE_MB="0"), Server(built) as server:
+    with Server(built, environment=NOTHING_KEPT) as server:
         figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
                                  for name, path in named.items()}
         figures["more_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))

@@ -252,8 +252,9 @@ WHERE {table}.{column} != '[]' GROUP BY item.value;
 """
 
 # The authors and recipients of documents that were sent (a letter, a telegram, a report),
-# people and organisations alike, gathered once for both counts below: only these are
-# correspondence, as a speech is addressed to its audience.
+# people and organisations alike, gathered once for both counts below (and dropped after
+# them, in SUMMARIES): only these are correspondence, as a speech is addressed to its
+# audience.
 _SENT_PARTIES = """
 CREATE TEMP TABLE sent_parties AS
 WITH sent AS (
@@ -273,7 +274,7 @@ CREATE INDEX temp.sent_parties_document ON sent_parties(document_id, role);
 
 # Who wrote to whom, counted once: pairing the authors and recipients of a million documents
 # takes seconds, past the time limit of a page.
-CORRESPONDENCE = _SENT_PARTIES + """
+CORRESPONDENCE = """
 INSERT INTO correspondence (author, recipient, documents)
 SELECT authors.name, recipients.name, count(*)
 FROM temp.sent_parties AS authors
@@ -291,7 +292,6 @@ RECEIVED = """
 INSERT INTO received (recipient, documents)
 SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 'recipient'
 GROUP BY name;
-DROP TABLE temp.sent_parties;
 """
 
 # Documents per month (those dated to a month or a day), for the by_month chart: counting
@@ -317,7 +317,10 @@ def _array_pair_counts():
     return "".join(sql)
 
 
-SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_COUNT + _SUMMARY.format(
+SUMMARIES = "".join((
+    _SENT_PARTIES, CORRESPONDENCE, RECEIVED, "DROP TABLE temp.sent_parties;\n",
+    _MONTH_COUNT, _LISTED_COUNT,
+)) + _SUMMARY.format(
     parties="people", links="document_people", party="person_id", role_order=_ROLE_ORDER
 ) + _SUMMARY.format(
     parties="organisations", links="document_organisations", party="organisation_id",
@@ -334,11 +337,6 @@ SUMMARIES = CORRESPONDENCE + RECEIVED + _MONTH_COUNT + _LISTED_COUNT + _SUMMARY.
     for table, columns in COUNTED_ARRAY_FACETS.items() for column in columns
 ) + _array_pair_counts()
 
-# The name keys (names.keys: the folded spellings of the names, searched by
-# kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
-# fold_names), and each document's are put together from its people's in SQL: a person in a
-# hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
-# repeats, as names.keys gives them, so the index is what folding every document would give.
 # The name keys (names.keys: the folded spellings of the names, searched by
 # kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
 # fold_names), and each document's are put together from its people's in SQL: a person in a
@@ -383,13 +381,16 @@ SELECT rowid, name, aliases, coalesce((
 """
 
 
+# The columns of documents as read from records.csv (the rest are made by the build), in the
+# order the loader of kwp_archive.sources yields them.
+_COLUMNS_AS_READ = """id, date, date_start, date_end, date_precision, year, title, type,
+    summary, source_url, archive, archive_reference, translator, original_language"""
+
 # The insert for each table, in the column order the loaders of kwp_archive.sources yield.
 INSERTS = {
     "document_types":
         "INSERT INTO document_types (id, name, description, sent) VALUES (?, ?, ?, ?)",
-    "documents": """INSERT INTO documents
-        (id, date, date_start, date_end, date_precision, year, title, type, summary,
-         source_url, archive, archive_reference, translator, original_language)
+    "documents": f"""INSERT INTO documents ({_COLUMNS_AS_READ})
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
     "people": """INSERT INTO people (id, name, sort_name, aliases, position, sources)
         VALUES (?1, ?2, sort_name(?2), ?3, ?4, ?5)""",
@@ -519,8 +520,6 @@ def unknown_references(connection, table):
 # search for a word in most documents is the first hundred it lists, not a sort of them all
 # (plugins/query_forms.py). Done once every reference is checked: until then a document's
 # rowid is its line in records.csv, which the error messages need.
-_COLUMNS_AS_READ = """id, date, date_start, date_end, date_precision, year, title, type,
-    summary, source_url, archive, archive_reference, translator, original_language"""
 DATE_ORDER = f"""
 CREATE TEMP TABLE documents_as_read AS SELECT * FROM documents;
 DELETE FROM documents;

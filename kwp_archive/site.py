@@ -141,9 +141,10 @@ def _reap_group(group):
 
 class Server(Running):
     """The site served by `serve_command` on a free loopback port: builds the inspect file,
-    starts the server and waits for it. `limit_memory` caps its address space, in bytes."""
+    starts the server and waits for it. `limit_memory` caps its address space, in bytes;
+    `environment` adds to the variables it sees (KWP_PAGE_CACHE_MB, say)."""
 
-    def __init__(self, database, limit_memory=None):
+    def __init__(self, database, limit_memory=None, environment=None):
         self.database = Path(database).resolve()
         # Its own folder for the inspect file, so nothing is left beside the database.
         self.scratch = tempfile.TemporaryDirectory(prefix="kwp-server-")
@@ -152,7 +153,8 @@ class Server(Running):
         super().__init__(
             [sys.executable, "-m", "kwp_archive.site", "--database", str(self.database),
              "--inspect-file", str(self.inspect_file), "--port", str(port)],
-            f"http://127.0.0.1:{port}", limit_memory=limit_memory)
+            f"http://127.0.0.1:{port}", limit_memory=limit_memory,
+            env={**os.environ, **environment} if environment else None)
 
     def __enter__(self):
         subprocess.run([sys.executable, "-m", "datasette", "inspect", str(self.database),

@@ -1,7 +1,8 @@
-"""`counted:` and `counted_array:` facets: column and array facets whose counts for the whole, unfiltered table come from the
-build (the facet_counts table), so a table page of a million rows does not count them anew on
-every view. Filtered pages, and columns the build did not count, are counted live, exactly as
-Datasette's column facets are."""
+"""`counted:` and `counted_array:` facets: column and array facets answered from counts the
+build made, so a table page of a million rows does not count them anew on every view: the
+whole table's from facet_counts, a page of one facet value's (a type, a year, a subject)
+from facet_pairs. Other filtered pages are counted live, and only over few enough rows to
+count within a page's time (LIVE_LIMITS); past them the page says what it did not count."""
 
 import re
 

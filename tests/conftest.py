@@ -31,13 +31,15 @@ def archive_db(tmp_path_factory):
     return path
 
 
-def make_datasette(path):
+def make_datasette(path, metadata=None, settings=None, immutable=True):
+    """Datasette as `make run` configures it, on `path`; a test may give its own metadata,
+    settings on top of the site's, or a database that can change."""
     return Datasette(
-        immutables=[str(path)],
-        metadata=parse_metadata(site.METADATA.read_text()),
+        **({"immutables": [str(path)]} if immutable else {"files": [str(path)]}),
+        metadata=metadata or parse_metadata(site.METADATA.read_text()),
         plugins_dir=str(site.PLUGINS),
         template_dir=str(site.TEMPLATES),
-        settings=site.SETTINGS,
+        settings={**site.SETTINGS, **(settings or {})},
     )
 
 

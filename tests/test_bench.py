@@ -72,6 +72,12 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
             "search box, a name", "person query, most prolific",
             "year=1956&date_precision=day"} <= set(readers)
     assert isinstance(report["reader_over_target"], list)
+    # RESULTS.md's summary tables, from the same figures: every page falls in a group.
+    tables = subprocess.run([sys.executable, str(ROOT / "bench" / "report.py"), str(report_file)],
+                            capture_output=True, text=True, timeout=60)
+    assert tables.returncode == 0, tables.stderr
+    assert "| every pair of type, year and precision values | 201 |" in tables.stdout
+    assert "| full text |" in tables.stdout and "| table JSON |" in tables.stdout
     rates = report["throughput_rps"]
     assert set(rates) == {"table JSON", "table HTML", "row JSON", "row HTML", "facet",
                           "people table"}

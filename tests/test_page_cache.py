@@ -4,11 +4,8 @@ queries; what may differ from one asking to the next is never kept."""
 from urllib.parse import urlencode
 
 import pytest
-from datasette.app import Datasette
-from datasette.utils import parse_metadata
 
 from conftest import make_datasette
-from kwp_archive import site
 
 HIT = ("x-page-cache", "hit")
 
@@ -58,10 +55,7 @@ async def test_errors_and_datasettes_own_pages_are_not_kept(fresh):
 
 async def test_a_page_whose_query_ran_out_of_time_is_not_kept(archive_db):
     # Facets with no time at all: each runs out of time, and the page says so.
-    datasette = Datasette(immutables=[str(archive_db)],
-                          metadata=parse_metadata(site.METADATA.read_text()),
-                          plugins_dir=str(site.PLUGINS), template_dir=str(site.TEMPLATES),
-                          settings={**site.SETTINGS, "facet_time_limit_ms": 0.001})
+    datasette = make_datasette(archive_db, settings={"facet_time_limit_ms": 0.001})
     path = "/archive/documents?" + urlencode({"_search": "Kim", "_facet": "title"})
     first = await datasette.client.get(path)
     assert "counting them took too long" in first.text
@@ -81,8 +75,6 @@ async def test_a_database_that_can_change_is_never_cached(tmp_path, archive_db):
 
     copy = tmp_path / "archive.db"
     shutil.copy(archive_db, copy)
-    datasette = Datasette([str(copy)], metadata=parse_metadata(site.METADATA.read_text()),
-                          plugins_dir=str(site.PLUGINS), template_dir=str(site.TEMPLATES),
-                          settings=site.SETTINGS)
+    datasette = make_datasette(copy, immutable=False)
     await datasette.client.get("/archive/documents")
     assert not hit(await datasette.client.get("/archive/documents"))

@@ -3,6 +3,7 @@ counts and the facets a reader gets, on a generated collection of a few thousand
 (bench/synth.py, as the benchmark's million), each checked against what SQLite gives for
 Datasette's own query."""
 
+import json
 import sqlite3
 import sys
 from urllib.parse import urlencode
@@ -102,11 +103,7 @@ def limited(path, limit, array_limit=None):
     metadata = parse_metadata(site.METADATA.read_text())
     metadata["plugins"]["counted_facets"]["live_limit"] = limit
     metadata["plugins"]["counted_facets"]["live_array_limit"] = array_limit or limit
-    from datasette.app import Datasette
-
-    return Datasette(immutables=[str(path)], metadata=metadata,
-                     plugins_dir=str(site.PLUGINS), template_dir=str(site.TEMPLATES),
-                     settings=site.SETTINGS)
+    return make_datasette(path, metadata=metadata)
 
 
 async def test_facets_over_more_rows_than_the_live_limit_say_they_were_not_counted(
@@ -203,7 +200,7 @@ async def test_array_facets_of_a_filtered_page_count_as_counting_would(
         for document_id in ids:
             [[items]] = connection.execute(f"select {column} from documents where id = ?",
                                            (document_id,)).fetchall()
-            for item in __import__("json").loads(items):
+            for item in json.loads(items):
                 counted[item] = counted.get(item, 0) + 1
         shown = {item["value"]: item["count"]
                  for item in data["facet_results"][column]["results"]}
