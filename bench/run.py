@@ -289,6 +289,7 @@ def main(argv=None):
         [sys.executable, ROOT / "build.py", "--sources", sources, "--output", built,
          "--timings", timings])
     figures["build_phases_s"] = json.loads(timings.read_text())
+    figures["database_mb"] = round(built.stat().st_size / 1024 / 1024, 1)
     progress(f"build: {figures['build_s']} s, {figures['build_peak_mb']} MB; the floor")
     figures["floor_s"], figures["floor_peak_mb"] = measure(
         [sys.executable, HERE / "floor.py", sources, floor])

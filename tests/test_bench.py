@@ -55,6 +55,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     assert set(report) >= {"records", "build_s", "build_peak_mb", "floor_s", "peer_s",
                            "peer_peak_mb", "latency_ms", "load"}
     assert report["records"] == 300 and report["build_s"] > 0 and report["floor_s"] > 0
+    assert report["database_mb"] > 0
     assert {"reading records.csv", "date order", "full text", "statistics"} <= set(
         report["build_phases_s"])
     assert report["peer_s"] is None  # no csvs-to-sqlite given: skipped, not invented
