@@ -342,10 +342,16 @@ SUMMARIES = "".join((
 # fold_names), and each document's are put together from its people's in SQL: a person in a
 # hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
 # repeats, as names.keys gives them, so the index is what folding every document would give.
+FTS_HASH_SIZE = 32 * 1024 * 1024
 FULL_TEXT = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
+-- FTS5 writes its index to disk each time its terms in memory pass this size, and merges
+-- what it wrote. 1 MB by default; at 32 MB, a million documents are indexed in 13 s, not 22,
+-- for 30 MB more memory, and their searches are as fast. Kept in documents_fts_config, where
+-- it matters only to whoever writes to the index.
+INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE});
 INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
 SELECT
     documents.rowid,
