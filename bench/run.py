@@ -28,13 +28,32 @@ from stats import percentile  # noqa: E402
 
 from kwp_archive.site import Running, Server, free_port  # noqa: E402
 
-# Runs a command in a fresh process and reports its wall time and the peak resident memory
-# of the command alone (the largest child this little process waited for).
+# Runs a command in a fresh process and reports its wall time and its peak resident memory:
+# the largest sum, sampled every 50 ms, of the resident memory of every process of its own
+# process group (the build reads its sources in a second process), or the largest single
+# process if that was larger.
 _MEASURE = """
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
+from pathlib import Path
+page = os.sysconf("SC_PAGE_SIZE")
+def group_rss(group):
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == group:
+                total += int((stat.parent / "statm").read_text().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass  # gone while we looked
+    return total
 started = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, start_new_session=True)
+peak = 0
+while process.poll() is None:
+    peak = max(peak, group_rss(process.pid))
+    time.sleep(0.05)
+seconds = time.perf_counter() - started
+largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(seconds, max(peak, largest) // 1024, process.returncode)
 """
 
 

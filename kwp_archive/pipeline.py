@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import database, names
+from . import database, names, reading
 from .progress import Silent
 from .sources import (COLLECTIONS, DOCUMENT_COLLECTIONS, DOCUMENT_ORGANISATIONS,
                       DOCUMENT_PEOPLE, DOCUMENT_SUBJECTS, DOCUMENT_TYPES, ORGANISATIONS, PEOPLE,
@@ -55,11 +55,13 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
         raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
     problems, warnings = [], []
     files = readers(directory, problems, warnings)
-    with database.atomic(output, before_replace) as connection:
-        for table, filename, read in LOADS:
+    with reading.Reading(LOADS, files) as read, \
+            database.atomic(output, before_replace) as connection:
+        for table, filename, _ in LOADS:
             reader = files[filename]
             with progress.reading(reader.path) as advance:
-                database.insert(connection, table, _reported(read(reader), reader, advance),
+                database.insert(connection, table,
+                                _reported(read.rows(filename), reader, advance),
                                 _duplicate_reporter(table, reader, connection))
         for table in ("documents", *LINK_TABLES):
             _report_unknown_references(connection, table, files)

@@ -5,6 +5,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -184,9 +185,29 @@ def large_sources(tmp_path_factory):
     return directory
 
 
-@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def processes_in_group(group):
+    """The live processes of a process group, read from /proc (zombies are gone already)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone while we looked
+        state, pgrp = fields[0], int(fields[2])
+        if pgrp == group and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+# A signal to the build alone (a service manager's SIGTERM), or to its whole process group (^C
+# at a terminal), which reaches the reader process too.
+@pytest.mark.parametrize("signal_name,to_group", [
+    ("SIGTERM", False), ("SIGHUP", False), ("SIGINT", False), ("SIGINT", True),
+    ("SIGTERM", True),
+])
 def test_a_signal_stops_the_build_in_one_line_and_leaves_nothing(tmp_path, large_sources,
-                                                                signal_name):
+                                                                signal_name, to_group):
+    import os
     import signal
     import time
 
@@ -195,18 +216,28 @@ def test_a_signal_stops_the_build_in_one_line_and_leaves_nothing(tmp_path, large
     before = sha256(output)
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "--sources", str(large_sources),
-         "--output", str(output)], stderr=subprocess.PIPE, text=True, cwd=ROOT)
+         "--output", str(output)], stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while not temporary_files(tmp_path) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert temporary_files(tmp_path), "the build never started writing"
         time.sleep(0.5)
-        process.send_signal(getattr(signal, signal_name))
+        assert len(processes_in_group(process.pid)) == 2, "the build and its reader"
+        if to_group:
+            os.killpg(process.pid, getattr(signal, signal_name))
+        else:
+            process.send_signal(getattr(signal, signal_name))
         _, stderr = process.communicate(timeout=60)
+        left = processes_in_group(process.pid)
     finally:
-        process.kill()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         process.wait()
+    assert left == []
     number = getattr(signal, signal_name)
     assert process.returncode == 128 + number
     assert stderr == f"error: stopped by {signal_name}; nothing was written.\n"
