@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import names
-from .progress import Silent
 from .search import NAME_KEYS
 from .sources import ROLES
 
@@ -343,7 +342,7 @@ SUMMARIES = "".join((
 # hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
 # repeats, as names.keys gives them, so the index is what folding every document would give.
 FTS_HASH_SIZE = 32 * 1024 * 1024
-FULL_TEXT = f"""
+FULL_TEXT_TABLES = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
@@ -352,6 +351,11 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
 -- for 30 MB more memory, and their searches are as fast. Kept in documents_fts_config, where
 -- it matters only to whoever writes to the index.
 INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE});
+CREATE VIRTUAL TABLE people_fts USING fts5(
+    name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
+);
+"""
+FULL_TEXT_ROWS = f"""
 INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
 SELECT
     documents.rowid,
@@ -375,16 +379,16 @@ SELECT
         ORDER BY person_keys.key
     )), '')
 FROM documents;
-
-CREATE VIRTUAL TABLE people_fts USING fts5(
-    name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
-);
 INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS})
 SELECT rowid, name, aliases, coalesce((
     SELECT group_concat(key, ' ') FROM (
         SELECT key FROM temp.person_keys WHERE person_id = people.id ORDER BY key
     )), '') FROM people;
 """
+FULL_TEXT = FULL_TEXT_TABLES + FULL_TEXT_ROWS
+# The tables in which FTS5 keeps each full-text index: all there is to copy of one.
+FULL_TEXT_INDEXES = ("documents_fts", "people_fts")
+FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
 
 
 # The columns of documents as read from records.csv (the rest are made by the build), in the
@@ -445,6 +449,7 @@ def atomic(output, before_replace=None):
         yield connection
         connection.execute("COMMIT")
         connection.close()
+        _remove_wal_files(temporary)
         if before_replace is not None:
             before_replace(temporary)
         # mkstemp makes the file private (0600); the database is for every reader, as the
@@ -456,13 +461,22 @@ def atomic(output, before_replace=None):
     except BaseException:
         connection.close()
         os.unlink(temporary)
+        _remove_wal_files(temporary)
         raise
+
+
+def _remove_wal_files(database):
+    # The full text is built beside the rest in WAL mode (kwp_archive.fulltext), which ends
+    # it before the database is done; SQLite may leave WAL's emptied files behind all the same.
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
 def remove_abandoned(output):
     """Remove the temporary files of builds of `output` whose process is gone (killed
     outright, with no chance to clean up). A running build's file stays."""
-    for path in Path(output).parent.glob(f".{Path(output).name}.*.tmp"):
+    # The database, its full text's file (.fts.tmp) and WAL's files (.tmp-wal, .tmp-shm).
+    for path in Path(output).parent.glob(f".{Path(output).name}.*.tmp*"):
         pid = path.name[len(Path(output).name) + 2:].split(".", 1)[0]
         if pid.isdigit() and _running(int(pid)):
             continue
@@ -555,7 +569,9 @@ CREATE TEMP TABLE person_keys (
 ) WITHOUT ROWID;
 """
 
-# What finish() does, in order, each a phase of the build's progress.
+# The phases after the rows are in, in order. The build (kwp_archive.pipeline.finish) runs the
+# full text in a second process beside the indexes and summaries; the floor of the benchmark
+# runs them one after another.
 PHASES = (("date order", DATE_ORDER), ("indexes", INDEXES), ("summaries", SUMMARIES),
           ("full text", FULL_TEXT), ("statistics", STATISTICS))
 
@@ -568,15 +584,3 @@ def fold_names(connection):
         "INSERT INTO temp.person_keys (person_id, key) VALUES (?, ?)",
         ((person_id, key) for person_id, name, aliases in people
          for key in names.keys(f"{name};{aliases}")))
-
-
-def finish(connection, progress=None):
-    """Indexes, the summary columns and the full-text indexes, once every row is in."""
-    progress = progress or Silent()
-    connection.execute("COMMIT")
-    with progress.phase("name keys"):
-        fold_names(connection)
-    for name, sql in PHASES:
-        with progress.phase(name):
-            connection.executescript(sql)
-    connection.execute("BEGIN")

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import database, names, reading
+from . import database, fulltext, names, reading
 from .progress import Silent
 from .sources import (COLLECTIONS, DOCUMENT_COLLECTIONS, DOCUMENT_ORGANISATIONS,
                       DOCUMENT_PEOPLE, DOCUMENT_SUBJECTS, DOCUMENT_TYPES, ORGANISATIONS, PEOPLE,
@@ -68,10 +68,28 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
         warnings += _likely_duplicates(connection, files[PEOPLE.filename])
-        database.finish(connection, progress)
+        finish(connection, progress)
         counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in FILES}
     return Summary(counts, warnings)
+
+
+def finish(connection, progress):
+    """Every phase after the rows are in (kwp_archive.database.PHASES), the full text in a
+    second process (kwp_archive.fulltext) while this one makes the indexes and summaries."""
+    connection.execute("COMMIT")
+    with progress.phase("date order"):
+        connection.executescript(database.DATE_ORDER)
+    with fulltext.in_second_process(connection) as copy_full_text_in:
+        for name, sql in (("indexes", database.INDEXES), ("summaries", database.SUMMARIES)):
+            with progress.phase(name):
+                connection.executescript(sql)
+        with progress.phase("full text"):
+            seconds = copy_full_text_in()
+    progress.elsewhere("full text, second process", seconds)
+    with progress.phase("statistics"):
+        connection.executescript(database.STATISTICS)
+    connection.execute("BEGIN")
 
 
 def _reported(rows, reader, advance, every=10_000):

@@ -19,6 +19,9 @@ class Silent:
     def phase(self, name):
         yield
 
+    def elsewhere(self, name, seconds):
+        """A phase that ran beside the others, in another process, taking `seconds`."""
+
 
 class Terminal(Silent):
     """Progress on standard error, for a person at a terminal."""
@@ -49,6 +52,9 @@ class Terminal(Silent):
         yield
         click.echo(f"\r{name:<28} {time.monotonic() - started:6.1f} s", file=self.stream)
 
+    def elsewhere(self, name, seconds):
+        click.echo(f"{name:<28} {seconds:6.1f} s, beside the phases above", file=self.stream)
+
 
 class Timed(Silent):
     """Another progress, with the seconds each file and phase took kept in `seconds`, for
@@ -71,6 +77,10 @@ class Timed(Silent):
         with self.inner.phase(name):
             yield
         self.seconds[name] = round(time.monotonic() - started, 2)
+
+    def elsewhere(self, name, seconds):
+        self.inner.elsewhere(name, seconds)
+        self.seconds[name] = seconds
 
 
 def for_terminal(stream=sys.stderr):

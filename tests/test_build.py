@@ -133,7 +133,7 @@ def test_bad_sources_exit_1_with_file_line_and_nothing_lost(tmp_path, sources_di
 
 
 def test_failure_while_writing_leaves_the_previous_file(tmp_path, sources_dir, monkeypatch):
-    from kwp_archive import database, pipeline
+    from kwp_archive import pipeline
 
     output = tmp_path / "archive.db"
     pipeline.build(sources_dir, output)
@@ -142,7 +142,7 @@ def test_failure_while_writing_leaves_the_previous_file(tmp_path, sources_dir, m
     def fail(*args):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(database, "finish", fail)
+    monkeypatch.setattr(pipeline, "finish", fail)
     with pytest.raises(sqlite3.OperationalError):
         pipeline.build(sources_dir, output)
     assert sha256(output) == before
@@ -253,10 +253,15 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     gone.wait()
     abandoned = tmp_path / f".archive.db.{gone.pid}.x1y2.tmp"
     abandoned.write_bytes(b"half a database")
+    # Its full text's file and WAL's files, which the database's name begins.
+    beside = [tmp_path / f"{abandoned.name}{suffix}" for suffix in (".fts.tmp", "-wal", "-shm")]
+    for path in beside:
+        path.write_bytes(b"half of something")
     running = tmp_path / f".archive.db.{os.getpid()}.a1b2.tmp"  # a build still at work
     running.write_bytes(b"a database being written")
     assert build("--output", output).returncode == 0
     assert not abandoned.exists()
+    assert not any(path.exists() for path in beside)
     assert running.exists()
 
 
@@ -348,8 +353,9 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
     os.close(main)
     assert process.wait(timeout=60) == 0
     text = shown.decode(errors="replace")
-    for step in ("records.csv", "people.csv", "document_people.csv", "name keys", "date order",
-                 "indexes", "summaries", "full text", "statistics"):
+    for step in ("records.csv", "people.csv", "document_people.csv", "date order",
+                 "indexes", "summaries", "full text", "full text, second process",
+                 "statistics"):
         assert step in text, step
     assert "%" in text  # the bars show how far into each file
 
@@ -364,5 +370,6 @@ def test_timings_are_written_where_asked(tmp_path):
     seconds = json.loads(timings.read_text())
     assert list(seconds)[:2] == ["reading document_types.csv", "reading records.csv"]
     assert [name for name in seconds if not name.startswith("reading ")] == [
-        "name keys", "date order", "indexes", "summaries", "full text", "statistics"]
+        "date order", "indexes", "summaries", "full text", "full text, second process",
+        "statistics"]
     assert all(value >= 0 for value in seconds.values())

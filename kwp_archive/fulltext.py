@@ -1,0 +1,102 @@
+"""The full-text indexes, built by a second process while the first builds the rest.
+
+Folding the names and indexing the documents' text is the longest part of a build, and it
+needs nothing that the indexes and summaries write. So once the documents are in their
+order, the build's database goes into WAL mode, a second process reads it (WAL lets it read
+while the first process writes on) and builds documents_fts and people_fts into a file of
+its own, and the first process then copies in the tables that FTS5 keeps each index in,
+which are all an FTS5 index is. The result is the index one process would have built.
+"""
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from . import database
+
+# How the second process is started: its own interpreter (a process forked from one with an
+# open SQLite database must not open that database again), importing this package from
+# wherever this build found it.
+_SECOND_PROCESS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from kwp_archive import fulltext
+fulltext.build_into(sys.argv[2], sys.argv[3])
+"""
+
+
+@contextmanager
+def in_second_process(connection):
+    """Start building the full-text indexes of `connection`'s database, whose rows are all
+    in, in a second process. Yields a function that waits for that process, copies its
+    indexes into the database and returns the seconds the process took. On the way out the
+    process is stopped, whatever happened, and its file removed."""
+    path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
+    index_file = path.with_name(path.name + ".fts.tmp")
+    connection.execute("PRAGMA journal_mode = WAL")
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SECOND_PROCESS, str(Path(__file__).parent.parent), str(path),
+         str(index_file)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+
+    def copy_in():
+        output, errors = process.communicate()
+        if process.returncode != 0:
+            # The second process's own SQL is the build's; what fails there is the disk.
+            lines = errors.strip().splitlines()
+            raise sqlite3.OperationalError(lines[-1] if lines else
+                                           f"the full-text process ended with status "
+                                           f"{process.returncode}")
+        _without_wal(connection)
+        connection.executescript(database.FULL_TEXT_TABLES)
+        connection.execute("ATTACH DATABASE ? AS full_text", (str(index_file),))
+        connection.executescript("".join(
+            f"DELETE FROM main.{table}_{shadow};\n"
+            f"INSERT INTO main.{table}_{shadow} SELECT * FROM full_text.{table}_{shadow};\n"
+            for table in database.FULL_TEXT_INDEXES for shadow in database.FTS5_SHADOWS))
+        connection.execute("DETACH DATABASE full_text")
+        return float(output.split()[-1])
+
+    try:
+        yield copy_in
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        index_file.unlink(missing_ok=True)
+        try:
+            _without_wal(connection)
+        except sqlite3.Error:
+            pass  # the error on its way out says more
+
+
+def _without_wal(connection):
+    # Nobody reads the snapshot any more: the pages written meanwhile go home, WAL's files
+    # go, and the build writes without a journal again, as atomic() set it up.
+    [mode] = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+    if mode != "delete":
+        raise sqlite3.OperationalError(f"the database stayed in {mode} mode")
+    connection.execute("PRAGMA journal_mode = OFF")
+
+
+def build_into(source, index_file):
+    """What the second process does: the full-text indexes of the database at `source`
+    (read only), written into a new database at `index_file`. Prints the seconds it took."""
+    started = time.monotonic()
+    # Stopping the build stops this at once; the first process reports why.
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
+    connection = sqlite3.connect(f"file:{quote(index_file)}", uri=True, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    # The build's tables resolve to the attached database: this one holds only the index.
+    connection.execute("ATTACH DATABASE ? AS source", (f"file:{quote(source)}?mode=ro",))
+    database.fold_names(connection)
+    connection.executescript(database.FULL_TEXT)
+    connection.close()
+    print(round(time.monotonic() - started, 2))

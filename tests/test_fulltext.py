@@ -1,0 +1,82 @@
+"""kwp_archive.fulltext: the full-text indexes built in a second process and copied in."""
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kwp_archive import database, fulltext
+
+SHADOWS = [f"{table}_{shadow}" for table in database.FULL_TEXT_INDEXES
+           for shadow in database.FTS5_SHADOWS]
+
+
+def children():
+    """This process's live child processes, read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def shadow_rows(path):
+    with sqlite3.connect(path) as connection:
+        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in SHADOWS}
+
+
+def test_the_index_is_the_one_a_single_process_builds(archive_db, tmp_path):
+    one_process = tmp_path / "one.db"
+    shutil.copy(archive_db, one_process)
+    connection = sqlite3.connect(one_process, isolation_level=None)
+    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    database.fold_names(connection)
+    connection.executescript(database.FULL_TEXT)
+    connection.close()
+    built = shadow_rows(archive_db)
+    assert built == shadow_rows(one_process)
+    assert len(built["documents_fts_content"]) == 20
+
+
+def test_the_database_is_one_file_in_rollback_mode(archive_db):
+    header = archive_db.read_bytes()[:100]
+    assert (header[18], header[19]) == (1, 1), "WAL's read and write versions are 2"
+    assert sorted(path.name for path in archive_db.parent.iterdir()) == ["archive.db"]
+    with sqlite3.connect(archive_db) as connection:
+        for table in database.FULL_TEXT_INDEXES:
+            connection.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+
+
+def test_a_second_process_that_fails_is_an_error_and_leaves_nothing(tmp_path):
+    path = tmp_path / "not-a-build.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("CREATE TABLE unrelated (value)")
+    before = children()  # the session's server, perhaps
+    with pytest.raises(sqlite3.OperationalError, match="no such table: people"):
+        with fulltext.in_second_process(connection) as copy_in:
+            copy_in()
+    connection.close()
+    assert children() == before
+    assert not list(tmp_path.glob("*.fts.tmp"))
+
+
+def test_stopping_early_stops_the_second_process(archive_db, tmp_path):
+    path = tmp_path / "archive.db"
+    shutil.copy(archive_db, path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    before = children()
+    with pytest.raises(KeyboardInterrupt):
+        with fulltext.in_second_process(connection):
+            assert len(children()) == len(before) + 1
+            raise KeyboardInterrupt
+    connection.close()
+    assert children() == before
+    assert not list(tmp_path.glob("*.fts.tmp"))
