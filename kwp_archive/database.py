@@ -355,10 +355,10 @@ CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 """
-FULL_TEXT_ROWS = f"""
+_FULL_TEXT_ROWS = f"""
 INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
 SELECT
-    documents.rowid,
+    {{rowid}},
     documents.title,
     documents.summary,
     (SELECT group_concat(name, '; ') FROM (
@@ -378,14 +378,25 @@ SELECT
         WHERE document_people.document_id = documents.id
         ORDER BY person_keys.key
     )), '')
-FROM documents;
+FROM {{documents}};
 INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS})
 SELECT rowid, name, aliases, coalesce((
     SELECT group_concat(key, ' ') FROM (
         SELECT key FROM temp.person_keys WHERE person_id = people.id ORDER BY key
     )), '') FROM people;
 """
-FULL_TEXT = FULL_TEXT_TABLES + FULL_TEXT_ROWS
+# Once the documents are in date order (DATE_ORDER), their rowids are the index's.
+FULL_TEXT = FULL_TEXT_TABLES + _FULL_TEXT_ROWS.format(rowid="documents.rowid",
+                                                     documents="documents")
+# The same index from the documents as read, before DATE_ORDER: each gets the rowid that
+# DATE_ORDER will give it, its place in (date, id) order. kwp_archive.fulltext builds it
+# this way, so that it can start while DATE_ORDER runs.
+FULL_TEXT_AS_READ = """
+CREATE TEMP TABLE in_date_order AS SELECT rowid AS read_rowid FROM documents ORDER BY date, id;
+""" + FULL_TEXT_TABLES + _FULL_TEXT_ROWS.format(
+    rowid="in_date_order.rowid",
+    documents="temp.in_date_order CROSS JOIN documents "
+              "ON documents.rowid = in_date_order.read_rowid")
 # The tables in which FTS5 keeps each full-text index: all there is to copy of one.
 FULL_TEXT_INDEXES = ("documents_fts", "people_fts")
 FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
@@ -561,8 +572,7 @@ UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
 WHERE idx IN ('documents_type', 'documents_year', 'documents_date_precision');
 """
 
-PERSON_KEYS = """
-CREATE TEMP TABLE person_keys (
+PERSON_KEYS = """CREATE TEMP TABLE person_keys (
     person_id TEXT NOT NULL,
     key TEXT NOT NULL,
     PRIMARY KEY (person_id, key)
@@ -578,7 +588,7 @@ PHASES = (("date order", DATE_ORDER), ("indexes", INDEXES), ("summaries", SUMMAR
 
 def fold_names(connection):
     """temp.person_keys: every name key of every person, folded once per person."""
-    connection.executescript(PERSON_KEYS)
+    connection.execute(PERSON_KEYS)
     people = connection.execute("SELECT id, name, aliases FROM people").fetchall()
     connection.executemany(
         "INSERT INTO temp.person_keys (person_id, key) VALUES (?, ?)",

@@ -1,11 +1,13 @@
 """The full-text indexes, built by a second process while the first builds the rest.
 
 Folding the names and indexing the documents' text is the longest part of a build, and it
-needs nothing that the indexes and summaries write. So once the documents are in their
-order, the build's database goes into WAL mode, a second process reads it (WAL lets it read
-while the first process writes on) and builds documents_fts and people_fts into a file of
-its own, and the first process then copies in the tables that FTS5 keeps each index in,
-which are all an FTS5 index is. The result is the index one process would have built.
+needs nothing that the date order, indexes and summaries write. So once every row is in,
+the build's database goes into WAL mode, a second process reads it as it stands (WAL keeps
+that snapshot for it while the first process writes on) and builds documents_fts and
+people_fts into a file of its own, each document under the rowid the date order gives it
+(kwp_archive.database.FULL_TEXT_AS_READ). The first process then copies in the tables that
+FTS5 keeps each index in, which are all an FTS5 index is. The result is the index that one
+process builds after the date order.
 """
 
 import signal
@@ -33,7 +35,7 @@ fulltext.build_into(sys.argv[2], sys.argv[3])
 @contextmanager
 def in_second_process(connection):
     """Start building the full-text indexes of `connection`'s database, whose rows are all
-    in, in a second process. Yields a function that waits for that process, copies its
+    in (and not yet in date order), in a second process. Yields a function that waits for that process, copies its
     indexes into the database and returns the seconds the process took. On the way out the
     process is stopped, whatever happened, and its file removed."""
     path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
@@ -44,14 +46,19 @@ def in_second_process(connection):
          str(index_file)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
 
+    def failed():
+        lines = process.communicate()[1].strip().splitlines()
+        # The second process's own SQL is the build's; what fails there is the disk. Its
+        # traceback ends with the error ("sqlite3.OperationalError: database or disk is
+        # full"): the message is what the build reports.
+        message = lines[-1].split(": ", 1)[-1] if lines else (
+            f"the full-text process ended with status {process.returncode}")
+        return sqlite3.OperationalError(message)
+
     def copy_in():
-        output, errors = process.communicate()
-        if process.returncode != 0:
-            # The second process's own SQL is the build's; what fails there is the disk.
-            lines = errors.strip().splitlines()
-            raise sqlite3.OperationalError(lines[-1] if lines else
-                                           f"the full-text process ended with status "
-                                           f"{process.returncode}")
+        if process.wait() != 0:
+            raise failed()
+        output = process.stdout.read()
         _without_wal(connection)
         connection.executescript(database.FULL_TEXT_TABLES)
         connection.execute("ATTACH DATABASE ? AS full_text", (str(index_file),))
@@ -63,6 +70,10 @@ def in_second_process(connection):
         return float(output.split()[-1])
 
     try:
+        # Nothing changes until the second process holds its snapshot of the rows as read.
+        if process.stdout.readline() != f"{_READING}\n":
+            process.wait()
+            raise failed()
         yield copy_in
     finally:
         if process.poll() is None:
@@ -96,7 +107,29 @@ def build_into(source, index_file):
     connection.execute("PRAGMA synchronous = OFF")
     # The build's tables resolve to the attached database: this one holds only the index.
     connection.execute("ATTACH DATABASE ? AS source", (f"file:{quote(source)}?mode=ro",))
+    # One read transaction from here to the end: WAL shows it the rows as they are now,
+    # whatever the first process writes once told.
+    connection.execute("BEGIN")
+    connection.execute("SELECT 1 FROM source.documents LIMIT 1").fetchall()
+    print(_READING, flush=True)
     database.fold_names(connection)
-    connection.executescript(database.FULL_TEXT)
+    for statement in _statements(database.FULL_TEXT_AS_READ):
+        connection.execute(statement)
+    connection.execute("COMMIT")
     connection.close()
     print(round(time.monotonic() - started, 2))
+
+
+# What the second process says once it holds its snapshot.
+_READING = "reading"
+
+
+def _statements(script):
+    """The statements of an SQL script, one by one: executescript would commit first."""
+    statements, statement = [], ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            statements.append(statement)
+            statement = ""
+    return statements

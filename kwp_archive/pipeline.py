@@ -76,12 +76,12 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
 
 def finish(connection, progress):
     """Every phase after the rows are in (kwp_archive.database.PHASES), the full text in a
-    second process (kwp_archive.fulltext) while this one makes the indexes and summaries."""
+    second process (kwp_archive.fulltext) while this one puts the documents in date order and
+    makes the indexes and summaries."""
     connection.execute("COMMIT")
-    with progress.phase("date order"):
-        connection.executescript(database.DATE_ORDER)
     with fulltext.in_second_process(connection) as copy_full_text_in:
-        for name, sql in (("indexes", database.INDEXES), ("summaries", database.SUMMARIES)):
+        for name, sql in (("date order", database.DATE_ORDER), ("indexes", database.INDEXES),
+                          ("summaries", database.SUMMARIES)):
             with progress.phase(name):
                 connection.executescript(sql)
         with progress.phase("full text"):

@@ -1,5 +1,6 @@
 """kwp_archive.fulltext: the full-text indexes built in a second process and copied in."""
 
+import csv
 import os
 import shutil
 import sqlite3
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SOURCES
 from kwp_archive import database, fulltext
 
 SHADOWS = [f"{table}_{shadow}" for table in database.FULL_TEXT_INDEXES
@@ -43,6 +45,13 @@ def test_the_index_is_the_one_a_single_process_builds(archive_db, tmp_path):
     built = shadow_rows(archive_db)
     assert built == shadow_rows(one_process)
     assert len(built["documents_fts_content"]) == 20
+    # The second process reads the documents as read, which are not in date order here: so
+    # each document's rowid in the index is the one the date order gave it, not its line.
+    with open(SOURCES / "records.csv", newline="", encoding="utf-8") as file:
+        as_read = [row["id"] for row in csv.DictReader(file)]
+    with sqlite3.connect(archive_db) as connection:
+        in_date_order = [id for id, in connection.execute("SELECT id FROM documents ORDER BY rowid")]
+    assert sorted(as_read) == sorted(in_date_order) and as_read != in_date_order
 
 
 def test_the_database_is_one_file_in_rollback_mode(archive_db):
@@ -54,12 +63,17 @@ def test_the_database_is_one_file_in_rollback_mode(archive_db):
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
 
 
-def test_a_second_process_that_fails_is_an_error_and_leaves_nothing(tmp_path):
+# Failing before it holds its snapshot (raised on the way in), and after (raised by copy_in).
+@pytest.mark.parametrize("tables,error", [
+    ("CREATE TABLE unrelated (value)", "^no such table: source.documents$"),
+    ("CREATE TABLE documents (id)", "^no such table: people$"),
+])
+def test_a_second_process_that_fails_is_an_error_and_leaves_nothing(tmp_path, tables, error):
     path = tmp_path / "not-a-build.db"
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("CREATE TABLE unrelated (value)")
+    connection.execute(tables)
     before = children()  # the session's server, perhaps
-    with pytest.raises(sqlite3.OperationalError, match="no such table: people"):
+    with pytest.raises(sqlite3.OperationalError, match=error):
         with fulltext.in_second_process(connection) as copy_in:
             copy_in()
     connection.close()
@@ -80,3 +94,17 @@ def test_stopping_early_stops_the_second_process(archive_db, tmp_path):
     connection.close()
     assert children() == before
     assert not list(tmp_path.glob("*.fts.tmp"))
+
+
+def test_the_second_process_reads_the_rows_as_they_were_when_it_started(archive_db, tmp_path):
+    # The build goes on writing (the date order empties documents and fills it again) while
+    # the second process reads: it must see the rows as they were when it was started.
+    path = tmp_path / "archive.db"
+    shutil.copy(archive_db, path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    with fulltext.in_second_process(connection) as copy_in:
+        connection.executescript("DELETE FROM documents; DELETE FROM people;")
+        copy_in()
+    connection.close()
+    assert shadow_rows(path) == shadow_rows(archive_db)
