@@ -119,3 +119,27 @@ def test_missing_sources_directory(tmp_path):
     assert only_problem(tmp_path / "nowhere") == (
         f"{tmp_path / 'nowhere'}:1: --sources: is not a directory"
     )
+
+
+# Each a record's source_url: the quick test of an archive address must refuse what the
+# full parse refuses, and take what it takes.
+@pytest.mark.parametrize("url,problem", [
+    ("https://digitalarchive.wilsoncenter.org/document/110008", None),
+    ("https://digitalarchive.wilsoncenter.org//document/110008", None),
+    ("HTTPS://digitalarchive.wilsoncenter.org/document/110008", None),
+    ("https://digitalarchive.wilsoncenter.org/", "is not a page of the Digital Archive"),
+    ("https://digitalarchive.wilsoncenter.org", "is not a page of the Digital Archive"),
+    ("https://digitalarchive.wilsoncenter.org/?q=kim", "is not a page of the Digital Archive"),
+    ("https://digitalarchive.wilsoncenter.org/#top", "is not a page of the Digital Archive"),
+    ("https://digitalarchive.wilsoncenter.org@example.org/document/1",
+     "is not a page of the Digital Archive"),
+    ("http://digitalarchive.wilsoncenter.org/document/1", "is not a page of the Digital Archive"),
+    ("https://digitalarchive.wilsoncenter.org/document/1\u00a0", "contains white space"),
+    ("https://digitalarchive.wilsoncenter.org/document/\u20281", "contains white space"),
+    ("https://digitalarchive.wilsoncenter.org/document/\x1c1", "contains white space"),
+])
+def test_source_urls(url, problem):
+    from kwp_archive.provenance import url_problem
+
+    found = url_problem(url)
+    assert (found is None) if problem is None else (problem in found)
