@@ -326,8 +326,8 @@ def _text(reader, line, column, value, required=False):
 
 def _formula_start(value):
     """What a spreadsheet would take for the start of a formula, or None."""
-    if value[:1].isalnum():
-        return None  # nearly every cell: nothing to normalise
+    if not value or value[:1].isalnum():
+        return None  # nearly every cell, and every empty one: nothing to normalise
     if value.startswith(_FORMULA_CONTROLS):
         return value[0]
     visible = unicodedata.normalize("NFKC", value).lstrip()
