@@ -73,7 +73,8 @@ def main(sources, output):
         connection.executemany(insert[table], rows(sources / f"{table}.csv", columns))
     connection.execute("COMMIT")
     database.fold_names(connection)
-    connection.executescript("".join(sql for _, sql in database.PHASES))
+    for _, run in database.PHASES:
+        run(connection)
     connection.close()
 
 

@@ -75,20 +75,18 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
 
 
 def finish(connection, progress):
-    """Every phase after the rows are in (kwp_archive.database.PHASES), the full text in a
-    second process (kwp_archive.fulltext) while this one puts the documents in date order and
-    makes the indexes and summaries."""
+    """Every phase after the rows are in (kwp_archive.database.PHASES), in order, but for the
+    full text: a second process (kwp_archive.fulltext) builds it from the rows as read, beside
+    the date order, indexes and summaries, and here it is copied in."""
     connection.execute("COMMIT")
     with fulltext.in_second_process(connection) as copy_full_text_in:
-        for name, sql in (("date order", database.DATE_ORDER), ("indexes", database.INDEXES),
-                          ("summaries", database.SUMMARIES)):
+        for name, run in database.PHASES:
             with progress.phase(name):
-                connection.executescript(sql)
-        with progress.phase("full text"):
-            seconds = copy_full_text_in()
+                if name == "full text":
+                    seconds = copy_full_text_in()
+                else:
+                    run(connection)
     progress.elsewhere("full text, second process", seconds)
-    with progress.phase("statistics"):
-        connection.executescript(database.STATISTICS)
     connection.execute("BEGIN")
 
 
