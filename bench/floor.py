@@ -6,7 +6,9 @@ Reads the same CSV files with the csv module and inserts the same rows into the 
 (kwp_archive.database's schema, indexes, summaries and full-text content) with executemany
 in one transaction. Python computes what the rows need (date bounds, a person's sort name,
 a person's name keys, once per person), and SQL calls no Python function per row. No
-validation, no line numbers, no reference checks, no progress, no atomic rename.
+validation, no line numbers, no reference checks, no progress, no atomic rename. One process,
+one core: the build reads in one process while another inserts, and builds its full text in
+a second process beside the other phases.
 """
 
 import calendar
