@@ -6,9 +6,9 @@ Reads the same CSV files with the csv module and inserts the same rows into the 
 (kwp_archive.database's schema, indexes, summaries and full-text content) with executemany
 in one transaction. Python computes what the rows need (date bounds, a person's sort name,
 a person's name keys, once per person), and SQL calls no Python function per row. No
-validation, no line numbers, no reference checks, no progress, no atomic rename. One process,
-one core: the build reads in one process while another inserts, and builds its full text in
-a second process beside the other phases.
+validation, no line numbers, no reference checks, no progress, no atomic rename. The rows are
+read and inserted by one process; the phases after them run as the build runs them, the full
+text in a second process beside the others (kwp_archive.pipeline.finish).
 """
 
 import calendar
@@ -17,7 +17,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from kwp_archive import database, names
+from kwp_archive import database, names, pipeline
+from kwp_archive.progress import Silent
 
 
 def bounded(rows):
@@ -73,10 +74,10 @@ def main(sources, output):
                            ("document_collections", ("document_id", "collection_id")),
                            ("document_subjects", ("document_id", "subject_id"))):
         connection.executemany(insert[table], rows(sources / f"{table}.csv", columns))
+    # The phases after the rows as the build runs them: the full text in a second process
+    # beside the date order, indexes and summaries. The floor of a two-core build uses both.
+    pipeline.finish(connection, Silent())
     connection.execute("COMMIT")
-    database.fold_names(connection)
-    for _, run in database.PHASES:
-        run(connection)
     connection.close()
 
 
