@@ -35,9 +35,9 @@ fulltext.build_into(sys.argv[2], sys.argv[3])
 @contextmanager
 def in_second_process(connection):
     """Start building the full-text indexes of `connection`'s database, whose rows are all
-    in (and not yet in date order), in a second process. Yields a function that waits for that process, copies its
-    indexes into the database and returns the seconds the process took. On the way out the
-    process is stopped, whatever happened, and its file removed."""
+    in (and not yet in date order), in a second process. Yields a function that waits for
+    that process, copies its indexes into the database and returns the seconds the process
+    took. On the way out the process is stopped, whatever happened, and its file removed."""
     path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
     index_file = path.with_name(path.name + ".fts.tmp")
     connection.execute("PRAGMA journal_mode = WAL")
@@ -46,8 +46,8 @@ def in_second_process(connection):
          str(index_file)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
 
-    def failed():
-        lines = process.communicate()[1].strip().splitlines()
+    def failed(errors):
+        lines = errors.strip().splitlines()
         # The second process's own SQL is the build's; what fails there is the disk. Its
         # traceback ends with the error ("sqlite3.OperationalError: database or disk is
         # full"): the message is what the build reports.
@@ -56,9 +56,11 @@ def in_second_process(connection):
         return sqlite3.OperationalError(message)
 
     def copy_in():
+        # Not communicate(): it reads the pipes' descriptors, past what readline() below
+        # may already hold in the stream's buffer. A traceback fits in the pipe's buffer.
+        output, errors = process.stdout.read(), process.stderr.read()
         if process.wait() != 0:
-            raise failed()
-        output = process.stdout.read()
+            raise failed(errors)
         _without_wal(connection)
         connection.executescript(database.FULL_TEXT_TABLES)
         connection.execute("ATTACH DATABASE ? AS full_text", (str(index_file),))
@@ -72,8 +74,9 @@ def in_second_process(connection):
     try:
         # Nothing changes until the second process holds its snapshot of the rows as read.
         if process.stdout.readline() != f"{_READING}\n":
+            errors = process.stderr.read()
             process.wait()
-            raise failed()
+            raise failed(errors)
         yield copy_in
     finally:
         if process.poll() is None:
