@@ -591,6 +591,7 @@ def gather_statistics(connection):
     _tables(connection).analyze()
     connection.executescript(NO_SKIP_SCANS)
 
+
 PERSON_KEYS = """CREATE TEMP TABLE person_keys (
     person_id TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -598,13 +599,13 @@ PERSON_KEYS = """CREATE TEMP TABLE person_keys (
 ) WITHOUT ROWID;
 """
 
-# The phases after the rows are in, in order. The build (kwp_archive.pipeline.finish) runs the
-# full text in a second process beside the indexes and summaries; the floor of the benchmark
-# runs them one after another.
 def _script(sql):
     return lambda connection: connection.executescript(sql)
 
 
+# The phases after the rows are in, in order. The build and the floor of the benchmark run
+# them with kwp_archive.pipeline.finish, which builds the full text in a second process
+# beside the date order, indexes and summaries.
 PHASES = (("date order", _script(DATE_ORDER)), ("indexes", create_indexes),
           ("summaries", _script(SUMMARIES)), ("full text", _script(FULL_TEXT)),
           ("statistics", gather_statistics))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from conftest import ROOT, SOURCES, edit
+from conftest import ROOT, SOURCES, edit, live_processes
 
 
 def build(*args):
@@ -186,17 +186,7 @@ def large_sources(tmp_path_factory):
 
 
 def processes_in_group(group):
-    """The live processes of a process group, read from /proc (zombies are gone already)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone while we looked
-        state, pgrp = fields[0], int(fields[2])
-        if pgrp == group and state != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    return [pid for pid, _, pgrp in live_processes() if pgrp == group]
 
 
 # A signal to the build alone (a service manager's SIGTERM), or to its whole process group (^C

@@ -4,11 +4,10 @@ import csv
 import os
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from conftest import SOURCES, live_processes
 from kwp_archive import database, fulltext
 
 SHADOWS = [f"{table}_{shadow}" for table in database.FULL_TEXT_INDEXES
@@ -16,16 +15,15 @@ SHADOWS = [f"{table}_{shadow}" for table in database.FULL_TEXT_INDEXES
 
 
 def children():
-    """This process's live child processes, read from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid() and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    return [pid for pid, parent, _ in live_processes() if parent == os.getpid()]
+
+
+def without_full_text(archive_db, path):
+    """A connection to a copy of the built database at `path`, its full-text indexes gone."""
+    shutil.copy(archive_db, path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    return connection
 
 
 def shadow_rows(path):
@@ -36,9 +34,7 @@ def shadow_rows(path):
 
 def test_the_index_is_the_one_a_single_process_builds(archive_db, tmp_path):
     one_process = tmp_path / "one.db"
-    shutil.copy(archive_db, one_process)
-    connection = sqlite3.connect(one_process, isolation_level=None)
-    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    connection = without_full_text(archive_db, one_process)
     database.fold_names(connection)
     connection.executescript(database.FULL_TEXT)
     connection.close()
@@ -83,9 +79,7 @@ def test_a_second_process_that_fails_is_an_error_and_leaves_nothing(tmp_path, ta
 
 def test_stopping_early_stops_the_second_process(archive_db, tmp_path):
     path = tmp_path / "archive.db"
-    shutil.copy(archive_db, path)
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    connection = without_full_text(archive_db, path)
     before = children()
     with pytest.raises(KeyboardInterrupt):
         with fulltext.in_second_process(connection):
@@ -100,9 +94,7 @@ def test_the_second_process_reads_the_rows_as_they_were_when_it_started(archive_
     # The build goes on writing (the date order empties documents and fills it again) while
     # the second process reads: it must see the rows as they were when it was started.
     path = tmp_path / "archive.db"
-    shutil.copy(archive_db, path)
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.executescript("DROP TABLE documents_fts; DROP TABLE people_fts;")
+    connection = without_full_text(archive_db, path)
     with fulltext.in_second_process(connection) as copy_in:
         connection.executescript("DELETE FROM documents; DELETE FROM people;")
         copy_in()
