@@ -197,6 +197,10 @@ def reader_pages(records):
         "search query, a name": "/archive/search?" + urlencode({"q": prolific}),
         "search query, a year": "/archive/search?" + urlencode(
             {"q": words[0], "date_from": "1956", "date_to": "1956"}),
+        # The first year as well as the last: the date range was once read from the latest
+        # match down, and 1945 took 1.45 s.
+        "search query, the first year": "/archive/search?" + urlencode(
+            {"q": words[0], "date_from": "1945", "date_to": "1945"}),
         "person query, most prolific": "/archive/person?" + urlencode({"name": prolific}),
         "person query, spelled otherwise": "/archive/person?" + urlencode(
             {"name": prolific_otherwise}),

@@ -12,7 +12,7 @@ import pytest
 from datasette.utils import module_from_path, parse_metadata
 
 from conftest import ROOT, make_datasette
-from kwp_archive import pipeline, site
+from kwp_archive import dates, pipeline, site
 from kwp_archive.search import fts_query
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -277,3 +277,105 @@ async def test_a_facet_of_a_filtered_page_reads_the_filtered_rows(generated, gen
         precisions[row[4]] = precisions.get(row[4], 0) + 1
     assert {item["value"]: item["count"]
             for item in data["facet_results"]["date_precision"]["results"]} == precisions
+
+
+def search_limited_to(path, limit):
+    """The site with the search query's ranking limit at `limit` instead of 10,000: the same
+    SQL, so that a few thousand documents can hold more matches than can be ranked."""
+    metadata = parse_metadata(site.METADATA.read_text())
+    search = metadata["databases"]["archive"]["queries"]["search"]
+    limit_now = search["rank_limit"]
+    # Every constant of the limit is the metadata's, so this changes them all.
+    assert search["sql"].count(str(limit_now)) == 2 and search["sql"].count(str(limit_now + 1)) == 2
+    search["sql"] = search["sql"].replace(str(limit_now + 1), str(limit + 1)).replace(
+        str(limit_now), str(limit))
+    search["rank_limit"] = limit
+    return make_datasette(path, metadata=metadata)
+
+
+def matching_ids(path, q, date_from=None, date_to=None, order="documents.date, documents.id"):
+    """The documents a search finds in a date range, as counting would find them."""
+    connection = connect(path)
+    connection.create_function("first_day", 1, dates.first_day)
+    connection.create_function("last_day", 1, dates.last_day)
+    ids = [row[0] for row in connection.execute(
+        "select documents.id from documents_fts join documents"
+        " on documents.rowid = documents_fts.rowid"
+        " where documents_fts match escape_fts(:q)"
+        " and (:first is null or documents.date_end >= first_day(:first))"
+        " and (:last is null or documents.date_start <= last_day(:last))"
+        f" order by {order}", {"q": q, "first": date_from, "last": date_to})]
+    connection.close()
+    return ids
+
+
+SEARCH_RANGES = [(None, None), ("1950", "1950"), ("1945", "1945-01-31"), ("1956-12", None),
+                 (None, "1945-03-15"), ("1950-03-15", "1950-03-15"), ("1951-06", "1952-02-10"),
+                 ("1957", None), (None, "1944")]
+
+
+@pytest.mark.parametrize("date_from, date_to", SEARCH_RANGES)
+async def test_the_search_query_counts_and_ranks_what_is_in_the_range(
+        generated, generated_db, date_from, date_to):
+    """Within the ranking limit: every match in the range counted, the best 100 first, as
+    FTS5 ranks them all."""
+    for q in (WORDS[300], PROLIFIC):
+        expected = matching_ids(generated_db, q, date_from, date_to,
+                                order="documents_fts.rank, documents.date, documents.id")
+        params = {"q": q, "date_from": date_from or "", "date_to": date_to or ""}
+        rows = (await generated.client.get(
+            "/archive/search.json?_shape=array&" + urlencode(params))).json()
+        assert len(expected) < 10000
+        assert [row["id"] for row in rows] == expected[:100]
+        assert {row["matches"] for row in rows} <= {len(expected)}
+    assert any(matching_ids(generated_db, WORDS[300], *bounds) for bounds in SEARCH_RANGES)
+
+
+@pytest.mark.parametrize("date_from, date_to", SEARCH_RANGES)
+async def test_more_matches_than_can_be_ranked_are_the_first_by_date(
+        generated_db, date_from, date_to):
+    site_ = search_limited_to(generated_db, 50)
+    expected = matching_ids(generated_db, WORDS[0], date_from, date_to)
+    params = {"q": WORDS[0], "date_from": date_from or "", "date_to": date_to or ""}
+    rows = (await site_.client.get(
+        "/archive/search.json?_shape=array&" + urlencode(params))).json()
+    if len(expected) <= 50:
+        assert {row["matches"] for row in rows} <= {len(expected)}
+        return
+    assert [row["id"] for row in rows] == expected[:100]
+    assert {row["matches"] for row in rows} == {None}
+
+
+async def test_a_search_of_too_many_matches_says_so_and_leads_to_every_match(generated_db):
+    site_ = search_limited_to(generated_db, 50)
+    params = {"q": WORDS[0], "date_from": "1950", "date_to": "1951-06"}
+    page = (await site_.client.get("/archive/search?" + urlencode(params))).text
+    table = "/archive/documents?" + urlencode(
+        {"_search": WORDS[0], "_date_from": "1950", "_date_to": "1951-06"}).replace("&", "&amp;")
+    assert ("More than 50 documents match, too many to rank in the time a page has: these are "
+            "the first 100 by date. Add a word or narrow the dates to have them ranked, or see "
+            f'<a href="{table}">every match in the documents table</a>.') in page
+    # The table shows the same documents first, in the same order.
+    table_rows = (await site_.client.get(
+        table.replace("&amp;", "&").replace("/documents?", "/documents.json?_shape=array&_size=100&")
+    )).json()
+    rows = (await site_.client.get(
+        "/archive/search.json?_shape=array&" + urlencode(params))).json()
+    assert [row["id"] for row in table_rows] == [row["id"] for row in rows]
+    # Fewer: ranked, and counted.
+    few = {"q": WORDS[300], "date_from": "1950", "date_to": "1950"}
+    found = len(matching_ids(generated_db, WORDS[300], "1950", "1950"))
+    assert 0 < found <= 50
+    page = (await site_.client.get("/archive/search?" + urlencode(few))).text
+    assert f"{found} documents found." in page or f"{found} documents match: the best" in page
+    assert "col-matches" not in page  # said above the table, not on each row
+
+
+async def test_a_search_of_more_than_a_page_of_matches_says_how_many_and_ranks_them(
+        generated, generated_db):
+    found = len(matching_ids(generated_db, WORDS[0]))
+    assert 100 < found <= 10000
+    page = (await generated.client.get("/archive/search?" + urlencode({"q": WORDS[0]}))).text
+    table = "/archive/documents?" + urlencode({"_search": WORDS[0]})
+    assert (f"{found:,} documents match: the best 100 first. See "
+            f'<a href="{table}">every match in the documents table</a>.') in page

@@ -68,7 +68,8 @@ async def test_facets_render_on_the_page(ds):
 async def test_search_query_ranks_and_highlights(ds):
     results = await rows_of(ds, "/archive/search.json?q=telegrams")
     assert len(results) == 6
-    assert set(results[0]) == {"id", "date", "title", "snippet"}
+    assert set(results[0]) == {"id", "date", "title", "snippet", "matches"}
+    assert {row["matches"] for row in results} == {6}
     assert all("<mark>Telegram</mark>" in row["snippet"] for row in results)
     page = (await get(ds, "/archive/search?q=telegrams")).text
     assert "<mark>Telegram</mark>" in page
