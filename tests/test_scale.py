@@ -280,7 +280,7 @@ async def test_a_facet_of_a_filtered_page_reads_the_filtered_rows(generated, gen
 
 
 def search_limited_to(path, limit):
-    """The site with the search query's ranking limit at `limit` instead of 10,000: the same
+    """The site with the search query's ranking limit at `limit` instead of 20,000: the same
     SQL, so that a few thousand documents can hold more matches than can be ranked."""
     metadata = parse_metadata(site.METADATA.read_text())
     search = metadata["databases"]["archive"]["queries"]["search"]
@@ -325,7 +325,7 @@ async def test_the_search_query_counts_and_ranks_what_is_in_the_range(
         params = {"q": q, "date_from": date_from or "", "date_to": date_to or ""}
         rows = (await generated.client.get(
             "/archive/search.json?_shape=array&" + urlencode(params))).json()
-        assert len(expected) < 10000
+        assert len(expected) < 20000
         assert [row["id"] for row in rows] == expected[:100]
         assert {row["matches"] for row in rows} <= {len(expected)}
     assert any(matching_ids(generated_db, WORDS[300], *bounds) for bounds in SEARCH_RANGES)
@@ -374,7 +374,7 @@ async def test_a_search_of_too_many_matches_says_so_and_leads_to_every_match(gen
 async def test_a_search_of_more_than_a_page_of_matches_says_how_many_and_ranks_them(
         generated, generated_db):
     found = len(matching_ids(generated_db, WORDS[0]))
-    assert 100 < found <= 10000
+    assert 100 < found <= 20000
     page = (await generated.client.get("/archive/search?" + urlencode({"q": WORDS[0]}))).text
     table = "/archive/documents?" + urlencode({"_search": WORDS[0]})
     assert (f"{found:,} documents match: the best 100 first. See "
