@@ -3,6 +3,7 @@
 The table and column names here are the public API that users' SQL depends on: keep them.
 """
 
+import itertools
 import os
 import sqlite3
 import tempfile
@@ -128,6 +129,18 @@ CREATE TABLE facet_pairs (
     count INTEGER NOT NULL,
     PRIMARY KEY (table_name, filter_column, filter_value, column_name, value)
 );
+CREATE TABLE facet_triples (
+    table_name TEXT NOT NULL,
+    first_filter_column TEXT NOT NULL,
+    first_filter_value,
+    second_filter_column TEXT NOT NULL,
+    second_filter_value,
+    column_name TEXT NOT NULL,
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (table_name, first_filter_column, first_filter_value, second_filter_column,
+                 second_filter_value, column_name, value)
+);
 """
 
 # Built after the rows are in, which is faster than keeping them up to date row by row; by
@@ -232,6 +245,39 @@ INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, v
 SELECT '{table}', '{filter}', {filter}, '{column}', {column}, count(*) FROM {table}
 WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
 """
+# The same counts among the rows of each pair of values of two other counted columns: a page
+# filtered on two (?type=telegram&date_precision=month) shows the third's facet from these,
+# rather than count 30,000 of a million rows on every view. The filter columns go in the
+# order of COUNTED_FACETS. Gathered in one pass over the table into temp.facet_cube first.
+_FACET_CUBE = """
+CREATE TEMP TABLE facet_cube AS
+SELECT {columns}, count(*) AS count FROM {table} GROUP BY {columns};
+"""
+_TRIPLE_COUNT = """
+INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
+    second_filter_column, second_filter_value, column_name, value, count)
+SELECT '{table}', '{first}', {first}, '{second}', {second}, '{column}', {column}, sum(count)
+FROM temp.facet_cube
+WHERE {first} IS NOT NULL AND {second} IS NOT NULL AND {column} IS NOT NULL
+GROUP BY {first}, {second}, {column};
+"""
+
+
+def _triple_counts():
+    sql = []
+    for table, columns in COUNTED_FACETS.items():
+        if len(columns) < 3:
+            continue
+        sql.append(_FACET_CUBE.format(table=table, columns=", ".join(columns)))
+        for first, second in itertools.combinations(columns, 2):
+            for column in columns:
+                if column not in (first, second):
+                    sql.append(_TRIPLE_COUNT.format(table=table, first=first, second=second,
+                                                    column=column))
+        sql.append("DROP TABLE temp.facet_cube;\n")
+    return "".join(sql)
+
+
 # The pair counts of the arrays (ARRAY_SOURCES), so that a page of one value, whether a
 # column's (?year=1956) or an array's (?subjects__arraycontains=...), shows every facet from
 # counts: each array's items by the counted columns of their documents, gathered once in one
@@ -349,7 +395,7 @@ SUMMARIES = "".join((
 ) + "".join(
     _ARRAY_FACET_COUNT.format(table=table, column=column)
     for table, columns in COUNTED_ARRAY_FACETS.items() for column in columns
-) + _array_pair_counts()
+) + _array_pair_counts() + _triple_counts()
 
 # The name keys (names.keys: the folded spellings of the names, searched by
 # kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see

@@ -1,7 +1,8 @@
 """`counted:` and `counted_array:` facets: column and array facets answered from counts the
 build made, so a table page of a million rows does not count them anew on every view: the
 whole table's from facet_counts, a page of one facet value's (a type, a year, a subject)
-from facet_pairs. Other filtered pages are counted live, and only over few enough rows to
+from facet_pairs, a page of two column values' (a type in a year) from facet_triples. Other
+filtered pages are counted live, and only over few enough rows to
 count within a page's time (LIVE_LIMITS); past them the page says what it did not count."""
 
 import re
@@ -95,11 +96,15 @@ class CountedFacet(_Counted, ColumnFacet):
     live_limit_name = "live_limit"
 
     def _filtered_answers(self):
-        """On a page of one counted value alone, the build's pair counts."""
+        """On a page of one counted value alone, the build's pair counts; of two counted
+        columns' values, its triple counts."""
         value = _one_counted_value(self.table, self.request)
-        if value is None:
-            return None
-        return _AnsweredFromCounts(self.ds, self.table, self.query, value)
+        if value is not None:
+            return _AnsweredFromCounts(self.ds, self.table, self.query, value)
+        values = _two_counted_values(self.table, self.request)
+        if values is not None:
+            return _AnsweredFromCounts(self.ds, self.table, self.query, *values)
+        return None
 
 
 class CountedArrayFacet(_Counted, ArrayFacet):
@@ -132,6 +137,18 @@ def _one_counted_value(table, request):
     if table == "documents" and operation == "arraycontains" and column in ARRAY_SOURCES:
         return column, value
     return None
+
+
+def _two_counted_values(table, request):
+    """((column, value), (column, value)) of a page filtered on nothing but one value of each
+    of two counted columns (?type=letter&year=1952), in the order of COUNTED_FACETS, as the
+    build's triple counts have them. None for any other page."""
+    counted = COUNTED_FACETS.get(table, ())
+    filters = _filters(request)
+    if len(filters) != 2 or {name for name, _ in filters} - set(counted) \
+            or filters[0][0] == filters[1][0]:
+        return None
+    return tuple(sorted(filters, key=lambda name_value: counted.index(name_value[0])))
 
 
 # The items of an array column among the filtered rows, counted from the link tables the
@@ -205,17 +222,38 @@ where table_name = :table and filter_column = :filter
 order by count desc, value
 limit :limit
 """
+# A filtered column's own facet on a page of two values: its one value, as many times as the
+# rows hold both.
+PAIR_COUNT_OF_VALUE = """
+select filter_value as value, count from facet_pairs
+where table_name = :table and filter_column = :column
+  and cast(filter_value as text) = :filter_value and column_name = :other
+  and cast(value as text) = :other_value
+limit :limit
+"""
+# Among the rows of one value of each of two other columns.
+TRIPLE_COUNTS = """
+select value, count from facet_triples
+where table_name = :table
+  and first_filter_column = :first and cast(first_filter_value as text) = :first_value
+  and second_filter_column = :second and cast(second_filter_value as text) = :second_value
+  and column_name = :column
+order by count desc, value
+limit :limit
+"""
 
 
 class _AnsweredFromCounts(_Answering):
-    """Facet count queries, answered from facet_counts (the whole table) or facet_pairs
-    (the rows of one value of another column). An immutable database's counts never change,
-    so each answer is read once and kept: a table page then asks SQLite for no facet."""
+    """Facet count queries, answered from facet_counts (the whole table), facet_pairs (the
+    rows of one value of another column) or facet_triples (of one value of each of two).
+    An immutable database's counts never change, so each answer is read once and kept: a
+    table page then asks SQLite for no facet."""
 
-    def __init__(self, datasette, table, pattern, filter=None):
+    def __init__(self, datasette, table, pattern, filter=None, second_filter=None):
         super().__init__(datasette, pattern)
         self._table = table
         self._filter = filter
+        self._second_filter = second_filter
 
     async def execute(self, database, sql, params=None, **kwargs):
         if self._datasette.get_database(database).is_mutable:
@@ -233,6 +271,8 @@ class _AnsweredFromCounts(_Answering):
         counts = {"table": self._table, "column": column, "limit": limit}
         if self._filter is None:
             return COUNTS, counts
+        if self._second_filter is not None:
+            return self._answer_of_two(counts)
         if self._filter[0] == column and column not in ARRAY_SOURCES:
             # The filtered column itself: its one value, as many times as the rows hold it.
             # (An array's own facet lists the items found with its value: pair counts.)
@@ -241,6 +281,17 @@ class _AnsweredFromCounts(_Answering):
             ), {**counts, "filter_value": self._filter[1]}
         return PAIR_COUNTS, {**counts, "filter": self._filter[0],
                              "filter_value": self._filter[1]}
+
+    def _answer_of_two(self, counts):
+        values = dict((self._filter, self._second_filter))
+        column = counts["column"]
+        if column in values:
+            [other] = set(values) - {column}
+            return PAIR_COUNT_OF_VALUE, {**counts, "filter_value": values[column],
+                                         "other": other, "other_value": values[other]}
+        (first, first_value), (second, second_value) = self._filter, self._second_filter
+        return TRIPLE_COUNTS, {**counts, "first": first, "first_value": first_value,
+                               "second": second, "second_value": second_value}
 
 
 # Enough for every facet of every value the build counted, with room: a URL can ask for any
