@@ -7,10 +7,12 @@ with like on whatever machine runs it.
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -252,31 +254,36 @@ SIDE_BY_SIDE = {
 }
 
 
-def throughput(database, records, seconds, connections):
+def throughput(database, records, seconds, connections, rounds=3):
     """Requests per second on each SIDE_BY_SIDE page under `connections` clients, for the
     site as served, for the site with no page kept (KWP_PAGE_CACHE_MB=0), and for Datasette
-    with suggest_facets off on the same file and inspect file (no plugins, no metadata),
-    one page and one server at a time."""
+    with suggest_facets off on the same file and inspect file (no plugins, no metadata).
+    The three run at once and take turns, page by page, `rounds` times; each figure is the
+    median of its rounds. (One server after another, the machine's drift between them moved
+    a ratio by a tenth or more from run to run.)"""
     middle = f"doc-{records // 2:08d}"
     paths = {name: path.format(middle=middle) for name, path in SIDE_BY_SIDE.items()}
-    figures = {name: {} for name in paths}
-    for server_name, environment in (("site", None), ("site, nothing kept", NOTHING_KEPT)):
-        with Server(database, environment=environment) as server:
-            for name, path in paths.items():
-                figures[name][server_name] = load(server.base, [path], seconds,
-                                                  connections)["rps"]
-            inspect_file = server.inspect_file.read_text()
-    with tempfile.TemporaryDirectory() as scratch:
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
+        servers = {"site": stack.enter_context(Server(database)),
+                   "site, nothing kept": stack.enter_context(
+                       Server(database, environment=NOTHING_KEPT))}
         inspect = Path(scratch) / "inspect-data.json"
-        inspect.write_text(inspect_file)
+        inspect.write_text(servers["site"].inspect_file.read_text())
         port = free_port()
         plain = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database),
                  "--inspect-file", str(inspect), "--setting", "suggest_facets", "off",
                  "--host", "127.0.0.1", "--port", str(port)]
-        with Running(plain, f"http://127.0.0.1:{port}") as server:
-            for name, path in paths.items():
-                figures[name]["datasette"] = load(server.base, [path], seconds,
-                                                  connections)["rps"]
+        servers["datasette"] = stack.enter_context(
+            Running(plain, f"http://127.0.0.1:{port}"))
+        figures = {}
+        for name, path in paths.items():
+            measured = {server_name: [] for server_name in servers}
+            for _ in range(rounds):
+                for server_name, server in servers.items():
+                    measured[server_name].append(
+                        load(server.base, [path], seconds, connections)["rps"])
+            figures[name] = {server_name: round(statistics.median(rates), 1)
+                             for server_name, rates in measured.items()}
     for name, rates in figures.items():
         rates["ratio"] = round(rates["site"] / rates["datasette"], 2)
         rates["ratio, nothing kept"] = round(rates["site, nothing kept"] / rates["datasette"], 2)
@@ -293,7 +300,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30, help="requests per page timed")
     parser.add_argument("--load-seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--throughput-seconds", type=float, default=5)
+    parser.add_argument("--throughput-seconds", type=float, default=3)
     parser.add_argument("--throughput-connections", type=int, default=16)
     args = parser.parse_args(argv)
 
