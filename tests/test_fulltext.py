@@ -18,6 +18,12 @@ def children():
     return [pid for pid, parent, _ in live_processes() if parent == os.getpid()]
 
 
+def assert_nothing_left(children_before, folder):
+    """No second process still running, and no index file of one left in `folder`."""
+    assert children() == children_before
+    assert not list(folder.glob("*.fts.tmp"))
+
+
 def without_full_text(archive_db, path):
     """A connection to a copy of the built database at `path`, its full-text indexes gone."""
     shutil.copy(archive_db, path)
@@ -73,8 +79,7 @@ def test_a_second_process_that_fails_is_an_error_and_leaves_nothing(tmp_path, ta
         with fulltext.in_second_process(connection) as copy_in:
             copy_in()
     connection.close()
-    assert children() == before
-    assert not list(tmp_path.glob("*.fts.tmp"))
+    assert_nothing_left(before, tmp_path)
 
 
 def test_stopping_early_stops_the_second_process(archive_db, tmp_path):
@@ -86,8 +91,7 @@ def test_stopping_early_stops_the_second_process(archive_db, tmp_path):
             assert len(children()) == len(before) + 1
             raise KeyboardInterrupt
     connection.close()
-    assert children() == before
-    assert not list(tmp_path.glob("*.fts.tmp"))
+    assert_nothing_left(before, tmp_path)
 
 
 def test_the_second_process_reads_the_rows_as_they_were_when_it_started(archive_db, tmp_path):
