@@ -48,6 +48,7 @@ _RULES = [
     ("chch", "ch"), ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("ll", "l"),
 ]
 _APOSTROPHES = "'’‘ʼʻ`´"
+_WITHOUT_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 _SYLLABLE_BREAK = re.compile(r"[\s\-‐‑–]+")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
 
@@ -76,7 +77,7 @@ def _plain(text):
     else:
         text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char))
-    return text.translate({ord(char): None for char in _APOSTROPHES})
+    return text.translate(_WITHOUT_APOSTROPHES)
 
 
 def _fold_letters(text):

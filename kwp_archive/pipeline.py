@@ -63,23 +63,32 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
                 database.insert(connection, table,
                                 _reported(read.rows(filename), reader, advance),
                                 _duplicate_reporter(table, reader, connection))
-        for table in ("documents", *LINK_TABLES):
-            _report_unknown_references(connection, table, files)
-        if problems:
-            raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
-        warnings += _likely_duplicates(connection, files[PEOPLE.filename])
-        finish(connection, progress)
+
+        def check_references():
+            for table in ("documents", *LINK_TABLES):
+                _report_unknown_references(connection, table, files)
+            if problems:
+                raise SourceError(sorted(problems,
+                                         key=lambda problem: (problem.file, problem.line)))
+            warnings.extend(_likely_duplicates(connection, files[PEOPLE.filename]))
+
+        finish(connection, progress, check_references)
         counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in FILES}
     return Summary(counts, warnings)
 
 
-def finish(connection, progress):
+def finish(connection, progress, check=None):
     """Every phase after the rows are in (kwp_archive.database.PHASES), in order, but for the
     full text: a second process (kwp_archive.fulltext) builds it from the rows as read, beside
-    the date order, indexes and summaries, and here it is copied in."""
+    the date order, indexes and summaries, and here it is copied in. `check()`, if given,
+    runs first, once the second process has started: the checks of the rows as a whole take
+    a second or two of a million, and the full text need not wait for them. If it raises,
+    the second process is stopped."""
     connection.execute("COMMIT")
     with fulltext.in_second_process(connection) as copy_full_text_in:
+        if check is not None:
+            check()
         for name, run in database.PHASES:
             with progress.phase(name):
                 if name == "full text":

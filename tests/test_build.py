@@ -343,8 +343,8 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(tmp_path):
     os.close(main)
     assert process.wait(timeout=60) == 0
     text = shown.decode(errors="replace")
-    for step in ("records.csv", "people.csv", "document_people.csv", "date order",
-                 "indexes", "summaries", "full text", "full text, second process",
+    for step in ("records.csv", "people.csv", "document_people.csv", "correspondence",
+                 "date order", "indexes", "summaries", "full text", "full text, second process",
                  "statistics"):
         assert step in text, step
     assert "%" in text  # the bars show how far into each file
@@ -360,6 +360,6 @@ def test_timings_are_written_where_asked(tmp_path):
     seconds = json.loads(timings.read_text())
     assert list(seconds)[:2] == ["reading document_types.csv", "reading records.csv"]
     assert [name for name in seconds if not name.startswith("reading ")] == [
-        "date order", "indexes", "summaries", "full text", "statistics",
+        "correspondence", "date order", "indexes", "summaries", "full text", "statistics",
         "full text, second process"]
     assert all(value >= 0 for value in seconds.values())
