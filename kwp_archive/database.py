@@ -402,7 +402,7 @@ SUMMARIES = "".join((_MONTH_COUNT, _LISTED_COUNT)) + _SUMMARY.format(
 
 # The name keys (names.keys: the folded spellings of the names, searched by
 # kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
-# fold_names), and each document's are put together from its people's in SQL: a person in a
+# prepare_names), and each document's are put together from its people's in SQL: a person in a
 # hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
 # repeats, as names.keys gives them, so the index is what folding every document would give.
 FTS_HASH_SIZE = 32 * 1024 * 1024
@@ -426,14 +426,14 @@ SELECT
     documents.title,
     documents.summary,
     (SELECT group_concat(name, '; ') FROM (
-        SELECT DISTINCT trim(people.name || ' ' || people.aliases) AS name FROM document_people
-        JOIN people ON people.id = document_people.person_id
+        SELECT DISTINCT person_names.name FROM document_people
+        JOIN temp.person_names ON person_names.person_id = document_people.person_id
         WHERE document_people.document_id = documents.id ORDER BY 1
     )),
     (SELECT group_concat(name, '; ') FROM (
-        SELECT DISTINCT trim(organisations.name || ' ' || organisations.aliases) AS name
-        FROM document_organisations
-        JOIN organisations ON organisations.id = document_organisations.organisation_id
+        SELECT DISTINCT organisation_names.name FROM document_organisations
+        JOIN temp.organisation_names
+            ON organisation_names.organisation_id = document_organisations.organisation_id
         WHERE document_organisations.document_id = documents.id ORDER BY 1
     )),
     coalesce((SELECT group_concat(key, ' ') FROM (
@@ -645,11 +645,42 @@ WHERE idx IN ('documents_type', 'documents_year', 'documents_date_precision');
 
 
 def gather_statistics(connection):
+    """The planner's statistics of every table there is; the full text comes after them, and
+    gather_full_text_statistics adds its tables'."""
     _tables(connection).analyze()
     connection.executescript(NO_SKIP_SCANS)
 
 
-PERSON_KEYS = """CREATE TEMP TABLE person_keys (
+def gather_full_text_statistics(connection):
+    """The statistics of the tables that FTS5 keeps its indexes in (a tenth of a second: the
+    rest, over a second at a million documents, was gathered while the index was made)."""
+    tables = _tables(connection)
+    for index in FULL_TEXT_INDEXES:
+        for shadow in FTS5_SHADOWS:
+            tables[f"{index}_{shadow}"].analyze()
+
+
+def build_full_text(connection):
+    """The full text in this process, once the documents are in date order: what the second
+    process of kwp_archive.fulltext builds beside the other phases."""
+    prepare_names(connection)
+    connection.executescript(FULL_TEXT)
+    gather_full_text_statistics(connection)
+
+
+# What the full text needs of each person and organisation, made once for each rather than
+# once for every document they are in: the name with its aliases (looked up by id in one
+# step, not two: 1.4 s less at a million documents), and each person's name keys
+# (prepare_names).
+PARTY_NAMES = """
+CREATE TEMP TABLE person_names (person_id TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO temp.person_names SELECT id, trim(name || ' ' || aliases) FROM people;
+CREATE TEMP TABLE organisation_names (
+    organisation_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO temp.organisation_names SELECT id, trim(name || ' ' || aliases) FROM organisations;
+CREATE TEMP TABLE person_keys (
     person_id TEXT NOT NULL,
     key TEXT NOT NULL,
     PRIMARY KEY (person_id, key)
@@ -662,18 +693,31 @@ def _script(sql):
 
 # The phases after the rows are in, in order. The build and the floor of the benchmark run
 # them with kwp_archive.pipeline.finish, which builds the full text in a second process
-# beside the date order, indexes and summaries.
+# beside the others, and in place of build_full_text copies it in.
 PHASES = (("correspondence", _script(CORRESPONDENCE_COUNTS)),
           ("date order", _script(DATE_ORDER)), ("indexes", create_indexes),
-          ("summaries", _script(SUMMARIES)), ("full text", _script(FULL_TEXT)),
-          ("statistics", gather_statistics))
+          ("summaries", _script(SUMMARIES)), ("statistics", gather_statistics),
+          ("full text", build_full_text))
 
 
-def fold_names(connection):
-    """temp.person_keys: every name key of every person, folded once per person."""
-    connection.execute(PERSON_KEYS)
+def prepare_names(connection):
+    """temp.person_names, temp.organisation_names and temp.person_keys (PARTY_NAMES): every
+    name key of every person, folded once per person."""
+    for statement in statements(PARTY_NAMES):
+        connection.execute(statement)
     people = connection.execute("SELECT id, name, aliases FROM people").fetchall()
     connection.executemany(
         "INSERT INTO temp.person_keys (person_id, key) VALUES (?, ?)",
         ((person_id, key) for person_id, name, aliases in people
          for key in names.keys(f"{name};{aliases}")))
+
+
+def statements(script):
+    """The statements of an SQL script, one by one: executescript would commit first."""
+    found, statement = [], ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            found.append(statement)
+            statement = ""
+    return found

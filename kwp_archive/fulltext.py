@@ -69,6 +69,7 @@ def in_second_process(connection):
             f"INSERT INTO main.{table}_{shadow} SELECT * FROM full_text.{table}_{shadow};\n"
             for table in database.FULL_TEXT_INDEXES for shadow in database.FTS5_SHADOWS))
         connection.execute("DETACH DATABASE full_text")
+        database.gather_full_text_statistics(connection)
         return float(output.split()[-1])
 
     try:
@@ -115,8 +116,8 @@ def build_into(source, index_file):
     connection.execute("BEGIN")
     connection.execute("SELECT 1 FROM source.documents LIMIT 1").fetchall()
     print(_READING, flush=True)
-    database.fold_names(connection)
-    for statement in _statements(database.FULL_TEXT_AS_READ):
+    database.prepare_names(connection)
+    for statement in database.statements(database.FULL_TEXT_AS_READ):
         connection.execute(statement)
     connection.execute("COMMIT")
     connection.close()
@@ -125,14 +126,3 @@ def build_into(source, index_file):
 
 # What the second process says once it holds its snapshot.
 _READING = "reading"
-
-
-def _statements(script):
-    """The statements of an SQL script, one by one: executescript would commit first."""
-    statements, statement = [], ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            statements.append(statement)
-            statement = ""
-    return statements

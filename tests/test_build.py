@@ -360,6 +360,6 @@ def test_timings_are_written_where_asked(tmp_path):
     seconds = json.loads(timings.read_text())
     assert list(seconds)[:2] == ["reading document_types.csv", "reading records.csv"]
     assert [name for name in seconds if not name.startswith("reading ")] == [
-        "correspondence", "date order", "indexes", "summaries", "full text", "statistics",
+        "correspondence", "date order", "indexes", "summaries", "statistics", "full text",
         "full text, second process"]
     assert all(value >= 0 for value in seconds.values())

@@ -41,8 +41,7 @@ def shadow_rows(path):
 def test_the_index_is_the_one_a_single_process_builds(archive_db, tmp_path):
     one_process = tmp_path / "one.db"
     connection = without_full_text(archive_db, one_process)
-    database.fold_names(connection)
-    connection.executescript(database.FULL_TEXT)
+    database.build_full_text(connection)
     connection.close()
     built = shadow_rows(archive_db)
     assert built == shadow_rows(one_process)
@@ -54,6 +53,22 @@ def test_the_index_is_the_one_a_single_process_builds(archive_db, tmp_path):
     with sqlite3.connect(archive_db) as connection:
         in_date_order = [id for id, in connection.execute("SELECT id FROM documents ORDER BY rowid")]
     assert sorted(as_read) == sorted(in_date_order) and as_read != in_date_order
+
+
+def test_the_statistics_are_those_of_one_analyze_of_the_whole_database(archive_db, tmp_path):
+    # The build gathers them before the full text is copied in, then the full text's own.
+    def statistics(connection):
+        return sorted(connection.execute("SELECT tbl, idx, stat FROM sqlite_stat1"))
+
+    path = tmp_path / "analyzed.db"
+    shutil.copy(archive_db, path)
+    with sqlite3.connect(path) as connection:
+        built = statistics(connection)
+        connection.execute("DELETE FROM sqlite_stat1")
+        connection.execute("ANALYZE")
+        connection.executescript(database.NO_SKIP_SCANS)
+        assert statistics(connection) == built
+    assert {table for table, _, _ in built} >= set(SHADOWS)
 
 
 def test_the_database_is_one_file_in_rollback_mode(archive_db):

@@ -143,3 +143,18 @@ def test_source_urls(url, problem):
 
     found = url_problem(url)
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_several_problems_of_one_record_come_in_the_order_of_its_checks(sources_dir):
+    # Records whose cells all look plain are passed at a glance; one that does not is
+    # checked cell by cell, and its problems come as they always did: title, summary, type,
+    # source_url, then the citation's columns.
+    records = sources_dir / "records.csv"
+    lines = records.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[5].startswith("1955-main-issues,")
+    lines[5] = ("1955-main-issues,1955,A title,memo randum,\x07A summary,"
+                "https://digitalarchive.wilsoncenter.org/document/114890,,,=SUM(A1),\n")
+    records.write_text("".join(lines), encoding="utf-8")
+    found = [problem.split(": ")[0].rsplit(":", 1)[-1] + ": " + problem.split(": ")[1]
+             for problem in problems(sources_dir) if ":6: " in problem]
+    assert found == ["6: summary", "6: type", "6: translator"]
