@@ -419,12 +419,21 @@ CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 """
-_FULL_TEXT_ROWS = f"""
-INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
+# Each document's people, organisations and name keys, gathered first in the order the
+# documents are stored (before the date order, the order they and their links were read
+# in, so that each lookup lands near the one before), and handed to FTS5 in date order
+# after. Gathered in date order, every lookup landed somewhere else: 18 s at a million
+# documents, where this takes 12.
+_PARTY_TEXT = """
+CREATE TEMP TABLE party_text (
+    document_rowid INTEGER PRIMARY KEY,
+    people TEXT,
+    organisations TEXT,
+    name_keys TEXT NOT NULL
+);
+INSERT INTO temp.party_text (document_rowid, people, organisations, name_keys)
 SELECT
-    {{rowid}},
-    documents.title,
-    documents.summary,
+    documents.rowid,
     (SELECT group_concat(name, '; ') FROM (
         SELECT DISTINCT person_names.name FROM document_people
         JOIN temp.person_names ON person_names.person_id = document_people.person_id
@@ -442,7 +451,15 @@ SELECT
         WHERE document_people.document_id = documents.id
         ORDER BY person_keys.key
     )), '')
-FROM {{documents}};
+FROM documents;
+"""
+_FULL_TEXT_ROWS = f"""
+INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
+SELECT {{rowid}}, documents.title, documents.summary,
+    party_text.people, party_text.organisations, party_text.name_keys
+FROM {{documents}}
+CROSS JOIN temp.party_text ON party_text.document_rowid = documents.rowid;
+DROP TABLE temp.party_text;
 INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS})
 SELECT rowid, name, aliases, coalesce((
     SELECT group_concat(key, ' ') FROM (
@@ -450,17 +467,20 @@ SELECT rowid, name, aliases, coalesce((
     )), '') FROM people;
 """
 # Once the documents are in date order (DATE_ORDER), their rowids are the index's.
-FULL_TEXT = FULL_TEXT_TABLES + _FULL_TEXT_ROWS.format(rowid="documents.rowid",
-                                                     documents="documents")
+FULL_TEXT = FULL_TEXT_TABLES + _PARTY_TEXT + _FULL_TEXT_ROWS.format(
+    rowid="documents.rowid", documents="documents")
 # The same index from the documents as read, before DATE_ORDER: each gets the rowid that
 # DATE_ORDER will give it, its place in (date, id) order. kwp_archive.fulltext builds it
 # this way, so that it can start while DATE_ORDER runs.
 FULL_TEXT_AS_READ = """
 CREATE TEMP TABLE in_date_order AS SELECT rowid AS read_rowid FROM documents ORDER BY date, id;
-""" + FULL_TEXT_TABLES + _FULL_TEXT_ROWS.format(
+""" + FULL_TEXT_TABLES + _PARTY_TEXT + _FULL_TEXT_ROWS.format(
     rowid="in_date_order.rowid",
     documents="temp.in_date_order CROSS JOIN documents "
               "ON documents.rowid = in_date_order.read_rowid")
+# The tables the full text is made from.
+FULL_TEXT_READS = ("documents", "people", "organisations", "document_people",
+                   "document_organisations")
 # The tables in which FTS5 keeps each full-text index: all there is to copy of one.
 FULL_TEXT_INDEXES = ("documents_fts", "people_fts")
 FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")

@@ -23,18 +23,22 @@ LOADS = [
     ("documents", RECORDS.filename, read_documents),
     ("people", PEOPLE.filename, read_people),
     ("organisations", ORGANISATIONS.filename, read_organisations),
-    ("collections", COLLECTIONS.filename, read_listings),
-    ("subjects", SUBJECTS.filename, read_listings),
     ("document_people", DOCUMENT_PEOPLE.filename,
      lambda reader: read_links(reader, "person_id")),
     ("document_organisations", DOCUMENT_ORGANISATIONS.filename,
      lambda reader: read_links(reader, "organisation_id")),
+    ("collections", COLLECTIONS.filename, read_listings),
+    ("subjects", SUBJECTS.filename, read_listings),
     ("document_collections", DOCUMENT_COLLECTIONS.filename,
      lambda reader: read_memberships(reader, "collection_id")),
     ("document_subjects", DOCUMENT_SUBJECTS.filename,
      lambda reader: read_memberships(reader, "subject_id")),
 ]
 FILES = {table: filename for table, filename, _ in LOADS}
+# The full text reads only the first of them (kwp_archive.database.FULL_TEXT_READS): it
+# starts once those are in, and the rest are read beside it.
+_READ_BEFORE_FULL_TEXT = 1 + max(
+    number for number, (table, _, _) in enumerate(LOADS) if table in database.FULL_TEXT_READS)
 
 
 @dataclass
@@ -57,14 +61,23 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
     files = readers(directory, problems, warnings)
     with reading.Reading(LOADS, files) as read, \
             database.atomic(output, before_replace) as connection:
-        for table, filename, _ in LOADS:
-            reader = files[filename]
-            with progress.reading(reader.path) as advance:
-                database.insert(connection, table,
-                                _reported(read.rows(filename), reader, advance),
-                                _duplicate_reporter(table, reader, connection))
 
-        def check_references():
+        def load(loads):
+            for table, filename, _ in loads:
+                reader = files[filename]
+                with progress.reading(reader.path) as advance:
+                    database.insert(connection, table,
+                                    _reported(read.rows(filename), reader, advance),
+                                    _duplicate_reporter(table, reader, connection))
+
+        load(LOADS[:_READ_BEFORE_FULL_TEXT])
+
+        def the_rest():
+            # A transaction of their own: the full text's process holds its snapshot of the
+            # rows so far.
+            connection.execute("BEGIN")
+            load(LOADS[_READ_BEFORE_FULL_TEXT:])
+            connection.execute("COMMIT")
             for table in ("documents", *LINK_TABLES):
                 _report_unknown_references(connection, table, files)
             if problems:
@@ -72,23 +85,23 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
                                          key=lambda problem: (problem.file, problem.line)))
             warnings.extend(_likely_duplicates(connection, files[PEOPLE.filename]))
 
-        finish(connection, progress, check_references)
+        finish(connection, progress, the_rest)
         counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in FILES}
     return Summary(counts, warnings)
 
 
-def finish(connection, progress, check=None):
+def finish(connection, progress, before_phases=None):
     """Every phase after the rows are in (kwp_archive.database.PHASES), in order, but for the
-    full text: a second process (kwp_archive.fulltext) builds it from the rows as read, beside
-    the date order, indexes and summaries, and here it is copied in. `check()`, if given,
-    runs first, once the second process has started: the checks of the rows as a whole take
-    a second or two of a million, and the full text need not wait for them. If it raises,
-    the second process is stopped."""
+    full text: a second process (kwp_archive.fulltext) builds it from the rows it reads,
+    beside the others, and here it is copied in. `before_phases()`, if given, runs first,
+    once the second process has started: the build reads the files the full text does not
+    need and checks the rows as a whole there, and if it raises, the second process is
+    stopped."""
     connection.execute("COMMIT")
     with fulltext.in_second_process(connection) as copy_full_text_in:
-        if check is not None:
-            check()
+        if before_phases is not None:
+            before_phases()
         for name, run in database.PHASES:
             with progress.phase(name):
                 if name == "full text":

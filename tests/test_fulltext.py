@@ -2,6 +2,7 @@
 
 import csv
 import os
+import re
 import shutil
 import sqlite3
 
@@ -53,6 +54,15 @@ def test_the_index_is_the_one_a_single_process_builds(archive_db, tmp_path):
     with sqlite3.connect(archive_db) as connection:
         in_date_order = [id for id, in connection.execute("SELECT id FROM documents ORDER BY rowid")]
     assert sorted(as_read) == sorted(in_date_order) and as_read != in_date_order
+
+
+def test_the_second_process_reads_only_the_tables_it_is_started_after():
+    # The build starts it once these are read (kwp_archive.pipeline), and reads the rest
+    # beside it: a table it read besides would be empty in its snapshot.
+    built = {table for table, in sqlite3.connect(":memory:").executescript(
+        database.SCHEMA).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    named = set(re.findall(r"\b[a-z_]+\b", database.FULL_TEXT_AS_READ + database.PARTY_NAMES))
+    assert named & built == set(database.FULL_TEXT_READS)
 
 
 def test_the_statistics_are_those_of_one_analyze_of_the_whole_database(archive_db, tmp_path):
