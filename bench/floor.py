@@ -45,6 +45,7 @@ def rows(path, columns):
 def main(sources, output):
     sources = Path(sources)
     connection = sqlite3.connect(output, isolation_level=None)
+    connection.execute(f"PRAGMA page_size = {database.PAGE_SIZE}")
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
     connection.executescript(database.SCHEMA)

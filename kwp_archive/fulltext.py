@@ -107,6 +107,7 @@ def build_into(source, index_file):
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, signal.SIG_DFL)
     connection = sqlite3.connect(f"file:{quote(index_file)}", uri=True, isolation_level=None)
+    connection.execute(f"PRAGMA page_size = {database.PAGE_SIZE}")
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
     # The build's tables resolve to the attached database: this one holds only the index.

@@ -86,6 +86,7 @@ def test_the_database_is_one_file_in_rollback_mode(archive_db):
     assert (header[18], header[19]) == (1, 1), "WAL's read and write versions are 2"
     assert sorted(path.name for path in archive_db.parent.iterdir()) == ["archive.db"]
     with sqlite3.connect(archive_db) as connection:
+        assert connection.execute("PRAGMA page_size").fetchone()[0] == database.PAGE_SIZE
         for table in database.FULL_TEXT_INDEXES:
             connection.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
 
