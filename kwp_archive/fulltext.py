@@ -1,9 +1,10 @@
 """The full-text indexes, built by a second process while the first builds the rest.
 
 Folding the names and indexing the documents' text is the longest part of a build, and it
-needs nothing that the date order, indexes and summaries write. So once every row is in,
-the build's database goes into WAL mode, a second process reads it as it stands (WAL keeps
-that snapshot for it while the first process writes on) and builds documents_fts and
+needs nothing that the date order, indexes and summaries write. So once the rows it reads
+are in (kwp_archive.database.FULL_TEXT_READS), the build's database goes into WAL mode, a
+second process reads it as it stands (WAL keeps that snapshot for it while the first
+process writes on: the rest of the rows, then the other phases) and builds documents_fts and
 people_fts into a file of its own, each document under the rowid the date order gives it
 (kwp_archive.database.FULL_TEXT_AS_READ). The first process then copies in the tables that
 FTS5 keeps each index in, which are all an FTS5 index is. The result is the index that one
@@ -35,10 +36,11 @@ fulltext.build_into(sys.argv[2], sys.argv[3])
 
 @contextmanager
 def in_second_process(connection):
-    """Start building the full-text indexes of `connection`'s database, whose rows are all
-    in (and not yet in date order), in a second process. Yields a function that waits for
-    that process, copies its indexes into the database and returns the seconds the process
-    took. On the way out the process is stopped, whatever happened, and its file removed."""
+    """Start building the full-text indexes of `connection`'s database, whose rows of
+    FULL_TEXT_READS are all in (and not yet in date order), in a second process. Yields a
+    function that waits for that process, copies its indexes into the database and returns
+    the seconds the process took. On the way out the process is stopped, whatever happened,
+    and its file removed."""
     path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
     index_file = path.with_name(path.name + ".fts.tmp")
     connection.execute("PRAGMA journal_mode = WAL")
