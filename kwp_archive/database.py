@@ -483,6 +483,8 @@ FULL_TEXT_READS = ("documents", "people", "organisations", "document_people",
 # The tables in which FTS5 keeps each full-text index: all there is to copy of one.
 FULL_TEXT_INDEXES = ("documents_fts", "people_fts")
 FTS5_SHADOWS = ("data", "idx", "content", "docsize", "config")
+FULL_TEXT_SHADOW_TABLES = tuple(
+    f"{index}_{shadow}" for index in FULL_TEXT_INDEXES for shadow in FTS5_SHADOWS)
 
 
 # The columns of documents as read from records.csv (the rest are made by the build), in the
@@ -680,9 +682,8 @@ def gather_full_text_statistics(connection):
     """The statistics of the tables that FTS5 keeps its indexes in (a tenth of a second: the
     rest, over a second at a million documents, was gathered while the index was made)."""
     tables = _tables(connection)
-    for index in FULL_TEXT_INDEXES:
-        for shadow in FTS5_SHADOWS:
-            tables[f"{index}_{shadow}"].analyze()
+    for table in FULL_TEXT_SHADOW_TABLES:
+        tables[table].analyze()
 
 
 def build_full_text(connection):
@@ -711,6 +712,7 @@ CREATE TEMP TABLE person_keys (
     PRIMARY KEY (person_id, key)
 ) WITHOUT ROWID;
 """
+
 
 def _script(sql):
     return lambda connection: connection.executescript(sql)

@@ -68,9 +68,9 @@ def in_second_process(connection):
         connection.executescript(database.FULL_TEXT_TABLES)
         connection.execute("ATTACH DATABASE ? AS full_text", (str(index_file),))
         connection.executescript("".join(
-            f"DELETE FROM main.{table}_{shadow};\n"
-            f"INSERT INTO main.{table}_{shadow} SELECT * FROM full_text.{table}_{shadow};\n"
-            for table in database.FULL_TEXT_INDEXES for shadow in database.FTS5_SHADOWS))
+            f"DELETE FROM main.{table};\n"
+            f"INSERT INTO main.{table} SELECT * FROM full_text.{table};\n"
+            for table in database.FULL_TEXT_SHADOW_TABLES))
         connection.execute("DETACH DATABASE full_text")
         database.gather_full_text_statistics(connection)
         return float(output.split()[-1])

@@ -11,8 +11,7 @@ import pytest
 from conftest import SOURCES, live_processes
 from kwp_archive import database, fulltext
 
-SHADOWS = [f"{table}_{shadow}" for table in database.FULL_TEXT_INDEXES
-           for shadow in database.FTS5_SHADOWS]
+SHADOWS = database.FULL_TEXT_SHADOW_TABLES
 
 
 def children():
