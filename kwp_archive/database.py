@@ -598,32 +598,24 @@ def _running(pid):
     return True
 
 
-def insert(connection, table, rows, on_duplicate):
-    """Insert rows into a table; a row whose key is taken is passed to on_duplicate and
-    left out, and the rest go on."""
-    rows = _Last(rows)
-    while True:
+def insert(connection, table, rows) -> list:
+    """Insert a list of rows into a table; those whose key is taken are left out, the rest
+    go in, and the positions of those left out are returned.
+
+    A list, not an iterator: executemany then walks it in C. Handing rows on one by one
+    through Python generators cost the build 0.9 s more for every two million rows."""
+    refused, start = [], 0
+    while start < len(rows):
+        inserted_before = connection.total_changes
         try:
-            connection.executemany(INSERTS[table], rows)
-            return
+            connection.executemany(INSERTS[table], rows[start:] if start else rows)
+            break
         except sqlite3.IntegrityError:
-            # executemany stops at the row that failed: the last one it took.
-            on_duplicate(rows.last)
-
-
-class _Last:
-    """An iterator that remembers the last item it gave."""
-
-    def __init__(self, items):
-        self.items = iter(items)
-        self.last = None
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        self.last = next(self.items)
-        return self.last
+            # executemany stops at the row that failed, with those before it inserted.
+            failed = start + connection.total_changes - inserted_before
+            refused.append(failed)
+            start = failed + 1
+    return refused
 
 
 def unknown_references(connection, table):

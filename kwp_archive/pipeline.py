@@ -65,10 +65,16 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
         def load(loads):
             for table, filename, _ in loads:
                 reader = files[filename]
+                refuse = _refuser(table, reader, connection)
                 with progress.reading(reader.path) as advance:
-                    database.insert(connection, table,
-                                    _reported(read.rows(filename), reader, advance),
-                                    _duplicate_reporter(table, reader, connection))
+                    count = 0
+                    for rows in read.batches(filename):
+                        first_line = len(reader.lines) - len(rows)
+                        # From the last: taking a line out moves those after it.
+                        for position in reversed(database.insert(connection, table, rows)):
+                            refuse(rows[position], first_line + position)
+                        count += len(rows)
+                        advance(reader.bytes_read, count)
 
         load(LOADS[:_READ_BEFORE_FULL_TEXT])
 
@@ -112,16 +118,6 @@ def finish(connection, progress, before_phases=None):
     connection.execute("BEGIN")
 
 
-def _reported(rows, reader, advance, every=10_000):
-    """The rows, telling `advance` how far into the file they are every so many rows."""
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        if count % every == 0:
-            advance(reader.bytes_read, count)
-        yield row
-    advance(reader.bytes_read, count)
-
-
 def check(directory) -> Summary:
     """Every check of build(), into a database that is thrown away."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -132,9 +128,12 @@ LINK_TABLES = ("document_people", "document_organisations", "document_collection
                "document_subjects")
 
 
-def _duplicate_reporter(table, reader, connection):
-    def report(row):
-        line = reader.lines.pop()  # the refused row was the last handed on
+def _refuser(table, reader, connection):
+    """What is done with a row that SQLite refused, its key taken, given the row and the
+    place of its line in reader.lines: a problem reported, and the line taken out, so that a
+    row's line is reader.lines[rowid - 1] still."""
+    def report(row, place):
+        line = reader.lines.pop(place)
         if table == "documents":
             [earlier] = connection.execute(
                 "SELECT id FROM documents WHERE id = ? COLLATE NOCASE", (row[0],)).fetchone()

@@ -50,9 +50,10 @@ class Reading:
         self.process.join()
         self.received.close()
 
-    def rows(self, filename):
-        """The rows of `filename` (the next file in the order of `loads`), each as it is handed
-        on with its line noted in its reader, as the loader itself would."""
+    def batches(self, filename):
+        """The rows of `filename` (the next file in the order of `loads`), a list at a time,
+        with each row's line noted in its reader as the list is handed on, as the loader
+        itself would."""
         reader = self.files[filename]
         problems, warnings = reader.problems, reader.warnings
         while True:
@@ -67,9 +68,9 @@ class Reading:
             problems.extend(notes["problems"])
             warnings.extend(notes["warnings"])
             reader.bytes_read = notes["bytes_read"]
-            for row, line in zip(rows, lines):
-                reader.lines.append(line)
-                yield row
+            reader.lines.extend(lines)
+            if rows:
+                yield rows
             if "refused_ids" in notes:  # the file's last message
                 reader.usable = notes["usable"]
                 reader.refused_ids = notes["refused_ids"]

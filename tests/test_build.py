@@ -363,3 +363,24 @@ def test_timings_are_written_where_asked(tmp_path):
         "correspondence", "date order", "indexes", "summaries", "statistics", "full text",
         "full text, second process"]
     assert all(value >= 0 for value in seconds.values())
+
+
+def test_rows_refused_within_one_batch_keep_every_later_line_right(tmp_path, sources_dir):
+    # Two rows of one batch refused, their key taken, then a reference to nobody: each
+    # problem names its own line, though the refused rows' lines are taken out.
+    links = sources_dir / "document_people.csv"
+    header, first, second, *rest = links.read_text().splitlines()
+    count = 1 + 2 + len(rest)
+    links.write_text("\n".join([header, first, second, *rest, second, first,
+                                "1945-soviet-report,nobody,author"]) + "\n")
+    result = build("--sources", sources_dir, "--output", tmp_path / "archive.db")
+    assert result.returncode == 1
+    path = sources_dir / "document_people.csv"
+    assert result.stderr.splitlines() == [
+        f"error: {path}:{count + 1}: person_id: 'kim-il-sung' is already linked to "
+        "'1946-08-29-kim-il-sung-speech' as author by an earlier row",
+        f"error: {path}:{count + 2}: person_id: 'kim-il-sung' is already linked to "
+        "'1945-soviet-report' as mentioned by an earlier row",
+        f"error: {path}:{count + 3}: person_id: 'nobody' is not an id in people.csv",
+        "3 problem(s); nothing was written.",
+    ]

@@ -21,7 +21,8 @@ def read_by_a_second_process(directory, loads=pipeline.LOADS):
     problems, warnings = [], []
     files = readers(directory, problems, warnings)
     with reading.Reading(loads, files) as read:
-        rows = {filename: list(read.rows(filename)) for _, filename, _ in loads}
+        rows = {filename: [row for batch in read.batches(filename) for row in batch]
+                for _, filename, _ in loads}
     return rows, files, problems, warnings
 
 
@@ -88,7 +89,7 @@ def test_the_reader_process_is_gone_when_the_builder_stops_early(sources_dir):
     files = readers(sources_dir, [], [])
     with pytest.raises(KeyboardInterrupt):
         with reading.Reading(pipeline.LOADS, files) as read:
-            next(read.rows("document_types.csv"))
+            next(read.batches("document_types.csv"))
             process = read.process
             raise KeyboardInterrupt
     assert not process.is_alive()
