@@ -5,7 +5,7 @@ Python runs one thread at a time, so the two only overlap in two processes. The 
 process runs the loaders of kwp_archive.sources, exactly as one process would, on its own
 copy of the readers; it sends their rows in batches, with what the loaders noted about them
 (lines, problems, warnings, how far into the file). Here those notes are applied to the
-building process's readers as each row is handed on, so that after a file is read its
+building process's readers as each batch is handed on, so that after a file is read its
 reader is as if it had been read here.
 """
 
