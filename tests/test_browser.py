@@ -171,3 +171,39 @@ def test_on_a_phone_the_home_search_box_is_in_the_first_screen(browser, server):
         shot(phone, "phone-document")
     finally:
         phone.close()
+
+
+@pytest.mark.parametrize("path", ["/archive/documents?_search=Mikoyan", "/archive/people"])
+def test_a_table_shows_its_rows_in_the_first_screen(server, page, path):
+    # Datasette lists every column's description above the rows (sixteen for the
+    # documents): a search's first result began below the first screen. They are folded
+    # under one line, and open with a click.
+    base, _ = server
+    page.goto(base + path)
+    first_row = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+    assert first_row["y"] < 900
+    description = page.get_by_text("A stable short identifier chosen by the editors").first
+    assert not description.is_visible()
+    page.locator("details.about-columns summary").click()
+    assert description.is_visible()
+    assert page.locator("dl.column-descriptions:visible").count() == 1
+
+
+def test_facets_are_headed_in_words_and_empty_ones_left_out(server, page):
+    base, _ = server
+    page.goto(base + "/archive/documents")
+    headings = page.locator(".facet-info-name strong").all_inner_texts()
+    names = [heading.rsplit(None, 1)[0] for heading in headings]
+    # The test sources place no document in any collection: that facet has nothing to show.
+    assert names == ["Type", "Year", "Subjects", "Date precision"]
+
+
+def test_the_date_range_labels_sit_by_their_boxes(server, page):
+    # Datasette gives every form label 15 % of the page's width: "From" stood far from its box.
+    base, _ = server
+    page.goto(base + "/archive/documents")
+    for name in ("_date_from", "_date_to"):
+        label = page.locator(f"label[for={name}]").bounding_box()
+        box = page.locator(f"#{name}").bounding_box()
+        assert label["width"] < 60  # the word, not 15 % of 1,200 pixels
+        assert 0 <= box["x"] - (label["x"] + label["width"]) < 20
