@@ -65,6 +65,17 @@ async def test_facets_render_on_the_page(ds):
     assert "telegram" in page.lower()
 
 
+async def test_array_cells_show_their_words_and_json_keeps_the_array(ds):
+    page = (await get(ds, "/archive/people?name=Anastas+Mikoyan")).text
+    assert '<td class="col-roles type-str">author, recipient, participant</td>' in page
+    [mikoyan] = await rows_of(ds, "/archive/people.json?name=Anastas+Mikoyan")
+    assert mikoyan["roles"] == '["author","recipient","participant"]'
+    everything = (await get(ds, "/archive/documents?_columns=all&_size=max")).text
+    cells = re.findall(r'<td class="col-(?:subjects|collections) type-str">([^<]*)</td>',
+                       everything)
+    assert len(cells) == 40 and "—" in cells and "[" not in "".join(cells)
+
+
 async def test_search_query_ranks_and_highlights(ds):
     results = await rows_of(ds, "/archive/search.json?q=telegrams")
     assert len(results) == 6
