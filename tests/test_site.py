@@ -280,3 +280,13 @@ async def test_people_are_listed_by_surname(ds):
     # Petrov files under P, after Pak Il-u, not under A before everyone.
     assert names.index("Pak Il-u") < names.index("A.M. Petrov") < names.index("Ri Sang-jo")
     assert names.index("Anastas Mikoyan") > names.index("Kim Il Sung")
+
+
+async def test_every_canned_query_page_is_titled_by_its_title_not_its_sql(ds):
+    import yaml
+
+    queries = yaml.safe_load(site.METADATA.read_text())["databases"]["archive"]["queries"]
+    for name, query in queries.items():
+        page = (await get(ds, f"/archive/{name}")).text
+        [title] = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
+        assert title.strip() == query["title"].replace("'", "&#39;"), name
