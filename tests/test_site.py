@@ -76,6 +76,19 @@ async def test_array_cells_show_their_words_and_json_keeps_the_array(ds):
     assert len(cells) == 40 and "—" in cells and "[" not in "".join(cells)
 
 
+async def test_a_subjects_count_leads_to_its_documents(ds):
+    subjects = await rows_of(ds, "/archive/subjects.json")
+    page = (await get(ds, "/archive/subjects")).text
+    for subject in subjects:
+        links = re.findall(r'<td class="col-document_count type-int"><a href="([^"]+)">(\d+)</a>',
+                           page)
+        [(path, count)] = [(path, count) for path, count in links
+                           if path.endswith("=" + subject["name"].replace(" ", "+"))]
+        documents = await rows_of(ds, path.replace("&amp;", "&").replace(
+            "/archive/documents?", "/archive/documents.json?_size=max&"))
+        assert len(documents) == int(count) == subject["document_count"] > 0
+
+
 async def test_search_query_ranks_and_highlights(ds):
     results = await rows_of(ds, "/archive/search.json?q=telegrams")
     assert len(results) == 6
