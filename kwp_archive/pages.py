@@ -51,12 +51,24 @@ order by {links}.date, {links}.document_id, {links}.rowid
 limit 1000
 """
 
+# A subject's or a collection's documents, in date order.
+_LISTED_DOCUMENTS = """
+select 'documents' as link_table, documents.id, documents.title as label, documents.date
+from {links} join documents on documents.id = {links}.document_id
+where {links}.{listing} = :id
+order by documents.date, documents.id
+limit 1000
+"""
+
 ROW_QUERIES = {
     "documents": DOCUMENT_PARTIES,
     "people": _PARTY_DOCUMENTS.format(links="document_people", party="person_id"),
     "organisations": _PARTY_DOCUMENTS.format(
         links="document_organisations", party="organisation_id"
     ),
+    "subjects": _LISTED_DOCUMENTS.format(links="document_subjects", listing="subject_id"),
+    "collections": _LISTED_DOCUMENTS.format(links="document_collections",
+                                            listing="collection_id"),
 }
 
 # The date span on the home page (two lookups in the date index); the counts beside it come

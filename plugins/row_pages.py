@@ -1,5 +1,6 @@
 """Row pages read as a catalogue card: a document with its date, type, summary, parties by
-role and neighbours in time; a person or an organisation with their documents in order."""
+role and neighbours in time; a person or an organisation with their documents in order, and
+the role in each; a subject or a collection of the archive with its documents in order."""
 
 import json
 
@@ -16,6 +17,8 @@ RECORDS = {
         where documents.id = :id""",
     "people": "select * from people where id = :id",
     "organisations": "select * from organisations where id = :id",
+    "subjects": "select * from subjects where id = :id",
+    "collections": "select * from collections where id = :id",
 }
 
 
@@ -56,7 +59,7 @@ def extra_template_vars(view_name, request, datasette):
             }
         else:
             context["row_links"] = links
-            if record and record["aliases"]:
+            if table in ("people", "organisations") and record and record["aliases"]:
                 context["record"]["spellings"] = names.by_script(
                     record["aliases"].split(ALIAS_JOIN.strip()))
         return context

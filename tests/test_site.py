@@ -3,11 +3,14 @@
 import csv
 import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 from datasette.utils import module_from_path
+from markupsafe import escape
 
-from kwp_archive import site
+from conftest import make_datasette
+from kwp_archive import pipeline, site
 
 
 async def get(ds, path, status=200):
@@ -87,6 +90,30 @@ async def test_a_subjects_count_leads_to_its_documents(ds):
         documents = await rows_of(ds, path.replace("&amp;", "&").replace(
             "/archive/documents?", "/archive/documents.json?_size=max&"))
         assert len(documents) == int(count) == subject["document_count"] > 0
+
+
+async def test_a_subjects_page_lists_its_documents_in_date_order(ds):
+    for subject in await rows_of(ds, "/archive/subjects.json"):
+        page = (await get(ds, f"/archive/subjects/{subject['id']}")).text
+        assert f"<title>{subject['name']}</title>" in page
+        listed = await rows_of(ds, "/archive/documents.json?_size=max&" + urlencode(
+            {"subjects__arraycontains": subject["name"]}))
+        assert len(listed) == subject["document_count"] > 0
+        places = [page.index(f'<a href="/archive/documents/{document["id"]}">'
+                             f'{escape(document["title"])}</a>') for document in listed]
+        assert places == sorted(places)  # the documents table's order: by date
+        assert ('href="/archive/documents?' + urlencode(
+            {"subjects__arraycontains": subject["name"]}) + '"') in page
+
+
+async def test_a_collection_with_no_document_of_ours_says_so(tmp_path, sources_dir):
+    with open(sources_dir / "collections.csv", "a", encoding="utf-8") as file:
+        file.write("none-yet,None Yet,https://digitalarchive.wilsoncenter.org/collection/1/x\n")
+    pipeline.build(sources_dir, tmp_path / "archive.db")
+    page = (await get(make_datasette(tmp_path / "archive.db"),
+                      "/archive/collections/none-yet")).text
+    assert "Documents (0)" in page
+    assert "No document of this dataset is listed under None Yet yet" in page
 
 
 async def test_search_query_ranks_and_highlights(ds):
