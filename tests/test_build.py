@@ -384,3 +384,20 @@ def test_rows_refused_within_one_batch_keep_every_later_line_right(tmp_path, sou
         f"error: {path}:{count + 3}: person_id: 'nobody' is not an id in people.csv",
         "3 problem(s); nothing was written.",
     ]
+
+
+def test_the_date_order_puts_rows_in_order_and_leaves_the_cache_as_it_was(tmp_path):
+    from kwp_archive import database
+    connection = sqlite3.connect(tmp_path / "order.db", isolation_level=None)
+    connection.executescript(database.SCHEMA)
+    [before] = connection.execute("PRAGMA cache_size").fetchone()
+    for id, date in (("c", "1956-09"), ("a", "1956-09"), ("b", "1945")):
+        connection.execute(
+            "INSERT INTO documents (id, date, date_start, date_end, date_precision, year, "
+            "title, type, summary, source_url, archive, archive_reference, translator, "
+            "original_language) VALUES (?, ?, '', '', 'year', 1, '', '', '', '', '', '', '', '')",
+            (id, date))
+    database.put_in_date_order(connection)
+    assert connection.execute("SELECT id FROM documents ORDER BY rowid").fetchall() == [
+        ("b",), ("a",), ("c",)]
+    assert connection.execute("PRAGMA cache_size").fetchone()[0] == before
