@@ -4,6 +4,7 @@ The table and column names here are the public API that users' SQL depends on: k
 """
 
 import itertools
+import operator
 import os
 import sqlite3
 import tempfile
@@ -432,65 +433,59 @@ CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 """
-# Each document's people, organisations and name keys, gathered first in the order the
-# documents are stored (before the date order, the order they and their links were read
-# in, so that each lookup lands near the one before), and handed to FTS5 in date order
-# after. Gathered in date order, every lookup landed somewhere else: 18 s at a million
-# documents, where this takes 12.
-_PARTY_TEXT = """
+# Each document's people and organisations (names with aliases) and name keys, for its row
+# of the full text: gathered by gather_party_text, in the order the documents are stored
+# (before the date order, the order they and their links were read in, so that each lookup
+# lands near the one before), and handed to FTS5 in date order after.
+PARTY_TEXT = """
 CREATE TEMP TABLE party_text (
     document_rowid INTEGER PRIMARY KEY,
     people TEXT,
     organisations TEXT,
     name_keys TEXT NOT NULL
 );
-INSERT INTO temp.party_text (document_rowid, people, organisations, name_keys)
-SELECT
-    documents.rowid,
-    (SELECT group_concat(name, '; ') FROM (
-        SELECT DISTINCT person_names.name FROM document_people
-        JOIN temp.person_names ON person_names.person_id = document_people.person_id
-        WHERE document_people.document_id = documents.id ORDER BY 1
-    )),
-    (SELECT group_concat(name, '; ') FROM (
-        SELECT DISTINCT organisation_names.name FROM document_organisations
-        JOIN temp.organisation_names
-            ON organisation_names.organisation_id = document_organisations.organisation_id
-        WHERE document_organisations.document_id = documents.id ORDER BY 1
-    )),
-    coalesce((SELECT group_concat(key, ' ') FROM (
-        SELECT DISTINCT person_keys.key FROM document_people
-        JOIN temp.person_keys ON person_keys.person_id = document_people.person_id
-        WHERE document_people.document_id = documents.id
-        ORDER BY person_keys.key
-    )), '')
-FROM documents;
 """
+_PARTY_TEXT_ROW = """
+INSERT INTO temp.party_text (document_rowid, people, organisations, name_keys)
+VALUES (?, ?, ?, ?)
+"""
+_PEOPLE_NAMES = "SELECT rowid, id, name, aliases FROM people"
+_ORGANISATION_NAMES = "SELECT id, name, aliases FROM organisations"
+# Each document's parties of one kind, in the order the documents are stored: every
+# document once with NULL if it has none.
+_PARTIES_OF_DOCUMENTS = """
+SELECT documents.rowid, {links}.{party} FROM documents
+LEFT JOIN {links} ON {links}.document_id = documents.id
+ORDER BY documents.rowid
+"""
+_PEOPLE_OF_DOCUMENTS = _PARTIES_OF_DOCUMENTS.format(links="document_people", party="person_id")
+_ORGANISATIONS_OF_DOCUMENTS = _PARTIES_OF_DOCUMENTS.format(
+    links="document_organisations", party="organisation_id")
 _FULL_TEXT_ROWS = f"""
 INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
 SELECT {{rowid}}, documents.title, documents.summary,
     party_text.people, party_text.organisations, party_text.name_keys
 FROM {{documents}}
 CROSS JOIN temp.party_text ON party_text.document_rowid = documents.rowid;
-INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS})
-SELECT rowid, name, aliases, coalesce((
-    SELECT group_concat(key, ' ') FROM (
-        SELECT key FROM temp.person_keys WHERE person_id = people.id ORDER BY key
-    )), '') FROM people;
+"""
+_PEOPLE_FULL_TEXT_ROW = f"""
+INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS}) VALUES (?, ?, ?, ?)
 """
 # Once the documents are in date order (DATE_ORDER), their rowids are the index's.
-FULL_TEXT = FULL_TEXT_TABLES + _PARTY_TEXT + _FULL_TEXT_ROWS.format(
+FULL_TEXT = _FULL_TEXT_ROWS.format(
     rowid="documents.rowid", documents="documents")
 # The same index from the documents as read, before DATE_ORDER: each gets the rowid that
 # DATE_ORDER will give it, its place in (date, id) order. kwp_archive.fulltext builds it
 # this way, so that it can start while DATE_ORDER runs.
 FULL_TEXT_AS_READ = """
 CREATE TEMP TABLE in_date_order AS SELECT rowid AS read_rowid FROM documents ORDER BY date, id;
-""" + FULL_TEXT_TABLES + _PARTY_TEXT + _FULL_TEXT_ROWS.format(
+""" + _FULL_TEXT_ROWS.format(
     rowid="in_date_order.rowid",
     documents="temp.in_date_order CROSS JOIN documents "
               "ON documents.rowid = in_date_order.read_rowid")
-# The tables the full text is made from.
+# What the full text reads of the build's tables, and the tables it is made from.
+FULL_TEXT_QUERIES = (FULL_TEXT_AS_READ, _PEOPLE_NAMES, _ORGANISATION_NAMES,
+                     _PEOPLE_OF_DOCUMENTS, _ORGANISATIONS_OF_DOCUMENTS)
 FULL_TEXT_READS = ("documents", "people", "organisations", "document_people",
                    "document_organisations")
 # The tables in which FTS5 keeps each full-text index: all there is to copy of one.
@@ -694,29 +689,13 @@ def gather_full_text_statistics(connection):
 def build_full_text(connection):
     """The full text in this process, once the documents are in date order: what the second
     process of kwp_archive.fulltext builds beside the other phases."""
-    prepare_names(connection)
+    connection.executescript(FULL_TEXT_TABLES)
+    # One transaction, as the second process's: FTS5 writes what it holds at each commit.
+    connection.execute("BEGIN")
+    gather_party_text(connection)
+    connection.execute("COMMIT")
     connection.executescript(FULL_TEXT)
     gather_full_text_statistics(connection)
-
-
-# What the full text needs of each person and organisation, made once for each rather than
-# once for every document they are in: the name with its aliases (looked up by id in one
-# step, not two: 1.4 s less at a million documents), and each person's name keys
-# (prepare_names).
-PARTY_NAMES = """
-CREATE TEMP TABLE person_names (person_id TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
-INSERT INTO temp.person_names SELECT id, trim(name || ' ' || aliases) FROM people;
-CREATE TEMP TABLE organisation_names (
-    organisation_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL
-) WITHOUT ROWID;
-INSERT INTO temp.organisation_names SELECT id, trim(name || ' ' || aliases) FROM organisations;
-CREATE TEMP TABLE person_keys (
-    person_id TEXT NOT NULL,
-    key TEXT NOT NULL,
-    PRIMARY KEY (person_id, key)
-) WITHOUT ROWID;
-"""
 
 
 def _script(sql):
@@ -750,16 +729,54 @@ PHASES = (("correspondence", _script(CORRESPONDENCE_COUNTS)),
           ("full text", build_full_text))
 
 
-def prepare_names(connection):
-    """temp.person_names, temp.organisation_names and temp.person_keys (PARTY_NAMES): every
-    name key of every person, folded once per person."""
-    for statement in statements(PARTY_NAMES):
-        connection.execute(statement)
-    people = connection.execute("SELECT id, name, aliases FROM people").fetchall()
-    connection.executemany(
-        "INSERT INTO temp.person_keys (person_id, key) VALUES (?, ?)",
-        ((person_id, key) for person_id, name, aliases in people
-         for key in names.keys(f"{name};{aliases}")))
+def gather_party_text(connection):
+    """temp.party_text (PARTY_TEXT), and the rows of people_fts: each person's and each
+    organisation's name with its aliases, and each person's name keys, made once for each
+    rather than once for every document they are in, then put together for each document
+    here rather than in SQL, which sorted three short lists for each of a million documents.
+    Each list is sorted and without repeats, as names.keys gives a person's keys. Parties
+    that are not in their table are left out, as a join leaves them out."""
+    # Not executescript, which would end the second process's snapshot (kwp_archive.fulltext).
+    connection.execute(PARTY_TEXT)
+    person_names, person_keys = {}, {}
+    people = connection.execute(_PEOPLE_NAMES).fetchall()
+    for _, person_id, name, aliases in people:
+        person_names[person_id] = f"{name} {aliases}".strip(" ")
+        # Keys are letters and digits: joined by spaces, they are one token each.
+        person_keys[person_id] = " ".join(names.keys(f"{name};{aliases}"))
+    connection.executemany(_PEOPLE_FULL_TEXT_ROW, (
+        (rowid, name, aliases, person_keys[person_id])
+        for rowid, person_id, name, aliases in people))
+    del people
+    organisation_names = {
+        organisation_id: f"{name} {aliases}".strip(" ") for organisation_id, name, aliases
+        in connection.execute(_ORGANISATION_NAMES)}
+
+    def parties_of_documents(query):
+        return itertools.groupby(connection.execute(query), key=operator.itemgetter(0))
+
+    def listed(parties, names_of):
+        found = {names_of[party] for _, party in parties if party in names_of}
+        return "; ".join(sorted(found)) if found else None
+
+    def name_keys(person_ids):
+        if len(person_ids) == 1:
+            return person_keys.get(next(iter(person_ids)), "")
+        keys = set()
+        for person_id in person_ids:
+            keys.update(person_keys.get(person_id, "").split())
+        return " ".join(sorted(keys))
+
+    def party_text():
+        documents = zip(parties_of_documents(_PEOPLE_OF_DOCUMENTS),
+                        parties_of_documents(_ORGANISATIONS_OF_DOCUMENTS))
+        for (rowid, person_rows), (_, organisation_rows) in documents:
+            person_rows = list(person_rows)
+            person_ids = {person_id for _, person_id in person_rows if person_id is not None}
+            yield (rowid, listed(person_rows, person_names), listed(organisation_rows,
+                   organisation_names), name_keys(person_ids) if person_ids else "")
+
+    connection.executemany(_PARTY_TEXT_ROW, party_text())
 
 
 def statements(script):

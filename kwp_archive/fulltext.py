@@ -124,7 +124,9 @@ def build_into(source, index_file):
     connection.execute("BEGIN")
     connection.execute("SELECT 1 FROM source.documents LIMIT 1").fetchall()
     print(_READING, flush=True)
-    database.prepare_names(connection)
+    for statement in database.statements(database.FULL_TEXT_TABLES):
+        connection.execute(statement)
+    database.gather_party_text(connection)
     for statement in database.statements(database.FULL_TEXT_AS_READ):
         connection.execute(statement)
     connection.execute("COMMIT")

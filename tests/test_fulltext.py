@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from conftest import SOURCES, live_processes
-from kwp_archive import database, fulltext
+from kwp_archive import database, fulltext, names
 
 SHADOWS = database.FULL_TEXT_SHADOW_TABLES
 
@@ -60,7 +60,7 @@ def test_the_second_process_reads_only_the_tables_it_is_started_after():
     # beside it: a table it read besides would be empty in its snapshot.
     built = {table for table, in sqlite3.connect(":memory:").executescript(
         database.SCHEMA).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    named = set(re.findall(r"\b[a-z_]+\b", database.FULL_TEXT_AS_READ + database.PARTY_NAMES))
+    named = set(re.findall(r"\b[a-z_]+\b", "".join(database.FULL_TEXT_QUERIES)))
     assert named & built == set(database.FULL_TEXT_READS)
 
 
@@ -129,3 +129,65 @@ def test_the_second_process_reads_the_rows_as_they_were_when_it_started(archive_
         copy_in()
     connection.close()
     assert shadow_rows(path) == shadow_rows(archive_db)
+
+
+# What a document's row of the full text holds of its parties, said in SQL as the build said it
+# before gather_party_text put it together in Python: the distinct names (with aliases) of its
+# people and of its organisations, sorted, and its people's distinct name keys, sorted.
+PARTY_TEXT_IN_SQL = """
+SELECT documents.rowid,
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT trim(people.name || ' ' || people.aliases) AS name
+        FROM document_people JOIN people ON people.id = document_people.person_id
+        WHERE document_people.document_id = documents.id ORDER BY 1)),
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT trim(organisations.name || ' ' || organisations.aliases) AS name
+        FROM document_organisations
+        JOIN organisations ON organisations.id = document_organisations.organisation_id
+        WHERE document_organisations.document_id = documents.id ORDER BY 1)),
+    coalesce((SELECT group_concat(key, ' ') FROM (
+        SELECT DISTINCT person_keys.key FROM document_people
+        JOIN person_keys ON person_keys.person_id = document_people.person_id
+        WHERE document_people.document_id = documents.id ORDER BY 1)), '')
+FROM documents ORDER BY documents.rowid
+"""
+
+
+def test_each_documents_party_text_is_what_sql_gives(archive_db, tmp_path):
+    connection = without_full_text(archive_db, tmp_path / "parties.db")
+    # The cases a join and DISTINCT decide: a person in two roles, two people of one name,
+    # an organisation in two roles, a person and an organisation that are in no table, and
+    # a document with no party at all.
+    connection.executescript("""
+        INSERT INTO people (id, name, sort_name, aliases, position)
+            SELECT 'twin', name, sort_name, aliases, '' FROM people WHERE id = 'mikoyan';
+        INSERT INTO document_people (document_id, person_id, role)
+            SELECT document_id, 'twin', 'mentioned' FROM document_people
+            WHERE person_id = 'mikoyan';
+        INSERT INTO document_people (document_id, person_id, role)
+            SELECT document_id, person_id, 'mentioned' FROM document_people
+            WHERE role = 'author';
+        INSERT INTO document_organisations (document_id, organisation_id, role)
+            SELECT document_id, organisation_id, 'mentioned' FROM document_organisations
+            WHERE role = 'recipient';
+        INSERT INTO document_people (document_id, person_id, role)
+            SELECT id, 'nobody', 'mentioned' FROM documents LIMIT 2;
+        INSERT INTO document_organisations (document_id, organisation_id, role)
+            SELECT id, 'nothing', 'mentioned' FROM documents LIMIT 2;
+        DELETE FROM document_people WHERE document_id = (SELECT max(id) FROM documents);
+        DELETE FROM document_organisations
+            WHERE document_id = (SELECT max(id) FROM documents);
+        CREATE TABLE person_keys (person_id TEXT, key TEXT);
+    """)
+    for person_id, name, aliases in connection.execute("SELECT id, name, aliases FROM people"):
+        connection.executemany("INSERT INTO person_keys VALUES (?, ?)",
+                               [(person_id, key) for key in names.keys(f"{name};{aliases}")])
+    expected = connection.execute(PARTY_TEXT_IN_SQL).fetchall()
+    connection.executescript(database.FULL_TEXT_TABLES)
+    database.gather_party_text(connection)
+    found = connection.execute("SELECT * FROM temp.party_text ORDER BY 1").fetchall()
+    assert found == expected
+    assert any(people and "; " in people for _, people, _, _ in found)
+    [without_parties] = connection.execute(
+        "SELECT rowid FROM documents WHERE id = (SELECT max(id) FROM documents)").fetchone()
+    assert dict((rowid, rest) for rowid, *rest in found)[without_parties] == [None, None, ""]
