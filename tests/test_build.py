@@ -397,7 +397,7 @@ def test_the_date_order_puts_rows_in_order_and_leaves_the_cache_as_it_was(tmp_pa
             "title, type, summary, source_url, archive, archive_reference, translator, "
             "original_language) VALUES (?, ?, '', '', 'year', 1, '', '', '', '', '', '', '', '')",
             (id, date))
-    database.put_in_date_order(connection)
+    dict(database.PHASES)["date order"](connection)
     assert connection.execute("SELECT id FROM documents ORDER BY rowid").fetchall() == [
         ("b",), ("a",), ("c",)]
     assert connection.execute("PRAGMA cache_size").fetchone()[0] == before
