@@ -709,9 +709,6 @@ def _script(sql):
     return lambda connection: connection.executescript(sql)
 
 
-# The phases after the rows are in, in order. The build and the floor of the benchmark run
-# them with kwp_archive.pipeline.finish, which builds the full text in a second process
-# beside the others, and in place of build_full_text copies it in.
 def _with_page_cache(script):
     """A phase that runs `script` with a page cache of PHASE_CACHE, and SQLite's own after."""
     def run(connection):
@@ -733,6 +730,9 @@ def _with_page_cache(script):
 # correspondence's lookups gained from it, measured alike.
 PHASE_CACHE = 16 * 1024 * 1024
 
+# The phases after the rows are in, in order. The build and the floor of the benchmark run
+# them with kwp_archive.pipeline.finish, which builds the full text in a second process
+# beside the others, and in place of build_full_text copies it in.
 PHASES = (("correspondence", _script(CORRESPONDENCE_COUNTS)),
           ("date order", _with_page_cache(DATE_ORDER)), ("indexes", create_indexes),
           ("summaries", _script(SUMMARIES)), ("statistics", gather_statistics),
@@ -769,7 +769,7 @@ def gather_party_text(connection):
         return "; ".join(sorted(found)) if found else None
 
     def name_keys(person_ids):
-        if len(person_ids) == 1:
+        if len(person_ids) == 1:  # as most documents: a person's keys are sorted already
             return person_keys.get(next(iter(person_ids)), "")
         keys = set()
         for person_id in person_ids:
@@ -783,7 +783,7 @@ def gather_party_text(connection):
             person_rows = list(person_rows)
             person_ids = {person_id for _, person_id in person_rows if person_id is not None}
             yield (rowid, listed(person_rows, person_names), listed(organisation_rows,
-                   organisation_names), name_keys(person_ids) if person_ids else "")
+                   organisation_names), name_keys(person_ids))
 
     connection.executemany(_PARTY_TEXT_ROW, party_text())
 
