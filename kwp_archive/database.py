@@ -4,7 +4,6 @@ The table and column names here are the public API that users' SQL depends on: k
 """
 
 import itertools
-import operator
 import os
 import sqlite3
 import tempfile
@@ -422,77 +421,53 @@ SUMMARIES = "".join((_MONTH_COUNT, _LISTED_COUNT)) + _SUMMARY.format(
 ) + _array_pair_counts()
 
 # The name keys (names.keys: the folded spellings of the names, searched by
-# kwp_archive.search.fts_query) are folded once per person, into temp.person_keys (see
-# prepare_names), and each document's are put together from its people's in SQL: a person in a
-# hundred thousand documents is folded once, not a hundred thousand times. Sorted and without
-# repeats, as names.keys gives them, so the index is what folding every document would give.
-FTS_HASH_SIZE = 32 * 1024 * 1024
+# kwp_archive.search.fts_query) are folded once per person, and each document's are put
+# together from its people's (write_full_text): a person in a hundred thousand documents is
+# folded once, not a hundred thousand times. Sorted and without repeats, as names.keys gives
+# them, so the index is what folding every document would give.
+FTS_HASH_SIZE = 16 * 1024 * 1024
 FULL_TEXT_TABLES = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 -- FTS5 writes its index to disk each time its terms in memory pass this size, and merges
--- what it wrote. 1 MB by default; at 32 MB, a million documents are indexed in 13 s, not 22,
--- for 30 MB more memory, and their searches are as fast. Kept in documents_fts_config, where
--- it matters only to whoever writes to the index.
+-- what it wrote. 1 MB by default; at 16 MB, a million documents are indexed in 14 s, not 22,
+-- and their searches are as fast. 32 MB gains 3 s more for 24 MB more memory, which the
+-- second process cannot spare: it holds every person's names and keys as it writes
+-- (write_full_text). Kept in documents_fts_config, where it matters only to whoever writes to
+-- the index.
 INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE});
 CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 """
-# Each document's people and organisations (names with aliases) and name keys, for its row
-# of the full text: gathered by gather_party_text, in the order the documents are stored
-# (before the date order, the order they and their links were read in, so that each lookup
-# lands near the one before), and handed to FTS5 in date order after.
-PARTY_TEXT = """
-CREATE TEMP TABLE party_text (
-    document_rowid INTEGER PRIMARY KEY,
-    people TEXT,
-    organisations TEXT,
-    name_keys TEXT NOT NULL
-);
-"""
-_PARTY_TEXT_ROW = """
-INSERT INTO temp.party_text (document_rowid, people, organisations, name_keys)
-VALUES (?, ?, ?, ?)
-"""
 _PEOPLE_NAMES = "SELECT rowid, id, name, aliases FROM people"
 _ORGANISATION_NAMES = "SELECT id, name, aliases FROM organisations"
-# Each document's parties of one kind, in the order the documents are stored: every
-# document once with NULL if it has none.
-_PARTIES_OF_DOCUMENTS = """
-SELECT documents.rowid, {links}.{party} FROM documents
-LEFT JOIN {links} ON {links}.document_id = documents.id
-ORDER BY documents.rowid
+# Each document's text and the ids of its parties (space-separated: an id has no space, see
+# kwp_archive.sources), in (date, id) order: the order DATE_ORDER
+# stores them in, so that a document's place here is its rowid there, before or after it has
+# run (kwp_archive.fulltext builds the index from the documents as read, beside the date
+# order). The parties are looked up as the documents are read in storage order, where each
+# lookup lands near the one before (the links were read in the same order), and SQLite sorts
+# after: looking each document up in date order instead took 25 s at a million, not 14.
+_DOCUMENTS_TEXT = """
+SELECT documents.title, documents.summary,
+    (SELECT group_concat(person_id, ' ') FROM document_people
+     WHERE document_people.document_id = documents.id),
+    (SELECT group_concat(organisation_id, ' ') FROM document_organisations
+     WHERE document_organisations.document_id = documents.id)
+FROM documents
+ORDER BY documents.date, documents.id
 """
-_PEOPLE_OF_DOCUMENTS = _PARTIES_OF_DOCUMENTS.format(links="document_people", party="person_id")
-_ORGANISATIONS_OF_DOCUMENTS = _PARTIES_OF_DOCUMENTS.format(
-    links="document_organisations", party="organisation_id")
-_FULL_TEXT_ROWS = f"""
+_DOCUMENT_FULL_TEXT_ROW = f"""
 INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
-SELECT {{rowid}}, documents.title, documents.summary,
-    party_text.people, party_text.organisations, party_text.name_keys
-FROM {{documents}}
-CROSS JOIN temp.party_text ON party_text.document_rowid = documents.rowid;
+VALUES (?, ?, ?, ?, ?, ?)
 """
 _PEOPLE_FULL_TEXT_ROW = f"""
 INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS}) VALUES (?, ?, ?, ?)
 """
-# Once the documents are in date order (DATE_ORDER), their rowids are the index's.
-FULL_TEXT = _FULL_TEXT_ROWS.format(
-    rowid="documents.rowid", documents="documents")
-# The same index from the documents as read, before DATE_ORDER: each gets the rowid that
-# DATE_ORDER will give it, its place in (date, id) order. kwp_archive.fulltext builds it
-# this way, so that it can start while DATE_ORDER runs.
-FULL_TEXT_AS_READ = """
-CREATE TEMP TABLE in_date_order AS SELECT rowid AS read_rowid FROM documents ORDER BY date, id;
-""" + _FULL_TEXT_ROWS.format(
-    rowid="in_date_order.rowid",
-    documents="temp.in_date_order CROSS JOIN documents "
-              "ON documents.rowid = in_date_order.read_rowid")
 # What the full text reads of the build's tables, and the tables it is made from.
-FULL_TEXT_QUERIES = (FULL_TEXT_AS_READ, _PEOPLE_NAMES, _ORGANISATION_NAMES,
-                     _PEOPLE_OF_DOCUMENTS, _ORGANISATIONS_OF_DOCUMENTS)
+FULL_TEXT_QUERIES = (_DOCUMENTS_TEXT, _PEOPLE_NAMES, _ORGANISATION_NAMES)
 FULL_TEXT_READS = ("documents", "people", "organisations", "document_people",
                    "document_organisations")
 # The tables in which FTS5 keeps each full-text index: all there is to copy of one.
@@ -699,9 +674,8 @@ def build_full_text(connection):
     connection.executescript(FULL_TEXT_TABLES)
     # One transaction, as the second process's: FTS5 writes what it holds at each commit.
     connection.execute("BEGIN")
-    gather_party_text(connection)
+    write_full_text(connection)
     connection.execute("COMMIT")
-    connection.executescript(FULL_TEXT)
     gather_full_text_statistics(connection)
 
 
@@ -739,53 +713,64 @@ PHASES = (("correspondence", _script(CORRESPONDENCE_COUNTS)),
           ("full text", build_full_text))
 
 
-def gather_party_text(connection):
-    """temp.party_text (PARTY_TEXT), and the rows of people_fts: each person's and each
-    organisation's name with its aliases, and each person's name keys, made once for each
-    rather than once for every document they are in, then put together for each document
-    here rather than in SQL, which sorted three short lists for each of a million documents.
-    Each list is sorted and without repeats, as names.keys gives a person's keys. Parties
-    that are not in their table are left out, as a join leaves them out."""
-    # Not executescript, which would end the second process's snapshot (kwp_archive.fulltext).
-    connection.execute(PARTY_TEXT)
-    person_names, person_keys = {}, {}
-    for _, person_id, name, aliases in connection.execute(_PEOPLE_NAMES):
-        person_names[person_id] = f"{name} {aliases}".strip(" ")
-        # Keys are letters and digits: joined by spaces, they are one token each.
-        person_keys[person_id] = " ".join(names.keys(f"{name};{aliases}"))
-    # Read again rather than kept: a hundred thousand rows held cost 25 MB at the peak.
+def write_full_text(connection):
+    """The rows of people_fts and of documents_fts (FULL_TEXT_TABLES, made already): each
+    person's name keys are folded once, and each document's row is put together from its
+    people's and organisations' as the documents go by (documents_full_text)."""
+    parties = _Parties(connection)
     connection.executemany(_PEOPLE_FULL_TEXT_ROW, (
-        (rowid, name, aliases, person_keys[person_id])
+        (rowid, name, aliases, parties.person_keys[person_id])
         for rowid, person_id, name, aliases in connection.execute(_PEOPLE_NAMES)))
-    organisation_names = {
-        organisation_id: f"{name} {aliases}".strip(" ") for organisation_id, name, aliases
-        in connection.execute(_ORGANISATION_NAMES)}
+    connection.executemany(_DOCUMENT_FULL_TEXT_ROW, documents_full_text(connection, parties))
 
-    def parties_of_documents(query):
-        return itertools.groupby(connection.execute(query), key=operator.itemgetter(0))
 
-    def listed(parties, names_of):
-        found = {names_of[party] for _, party in parties if party in names_of}
-        return "; ".join(sorted(found)) if found else None
+def documents_full_text(connection, parties=None):
+    """Each document's row of documents_fts, in date order: its rowid there (its place in
+    the date order), title, summary, the names (with aliases) of its people and of its
+    organisations, and its people's name keys. Each list is sorted and without repeats, as
+    names.keys gives a person's keys; parties that are not in their table are left out, as
+    a join leaves them out."""
+    parties = parties or _Parties(connection)
+    for rowid, (title, summary, person_ids, organisation_ids) in enumerate(
+            connection.execute(_DOCUMENTS_TEXT), start=1):
+        yield (rowid, title, summary, _listed(person_ids, parties.person_names),
+               _listed(organisation_ids, parties.organisation_names),
+               parties.keys_of(person_ids))
 
-    def name_keys(person_ids):
-        if len(person_ids) == 1:  # as most documents: a person's keys are sorted already
-            return person_keys.get(next(iter(person_ids)), "")
+
+class _Parties:
+    """Each person's and organisation's name with its aliases, and each person's name keys,
+    made once for each rather than once for every document they are in."""
+
+    def __init__(self, connection):
+        self.person_names, self.person_keys = {}, {}
+        for _, person_id, name, aliases in connection.execute(_PEOPLE_NAMES):
+            self.person_names[person_id] = f"{name} {aliases}".strip(" ")
+            # Keys are letters and digits: joined by spaces, they are one token each.
+            self.person_keys[person_id] = " ".join(names.keys(f"{name};{aliases}"))
+        self.organisation_names = {
+            organisation_id: f"{name} {aliases}".strip(" ") for organisation_id, name, aliases
+            in connection.execute(_ORGANISATION_NAMES)}
+
+    def keys_of(self, person_ids):
+        """The name keys of the people of these ids (as _DOCUMENTS_TEXT lists them)."""
+        if person_ids is None:
+            return ""
+        if " " not in person_ids:  # a person's keys are sorted already
+            return self.person_keys.get(person_ids, "")
         keys = set()
-        for person_id in person_ids:
-            keys.update(person_keys.get(person_id, "").split())
+        for person_id in person_ids.split(" "):
+            keys.update(self.person_keys.get(person_id, "").split())
         return " ".join(sorted(keys))
 
-    def party_text():
-        documents = zip(parties_of_documents(_PEOPLE_OF_DOCUMENTS),
-                        parties_of_documents(_ORGANISATIONS_OF_DOCUMENTS))
-        for (rowid, person_rows), (_, organisation_rows) in documents:
-            person_rows = list(person_rows)
-            person_ids = {person_id for _, person_id in person_rows if person_id is not None}
-            yield (rowid, listed(person_rows, person_names), listed(organisation_rows,
-                   organisation_names), name_keys(person_ids))
 
-    connection.executemany(_PARTY_TEXT_ROW, party_text())
+def _listed(ids, names_of):
+    """The names of these ids (as _DOCUMENTS_TEXT lists them: a person in two roles is
+    there twice), sorted and without repeats, "; " between."""
+    if ids is None:
+        return None
+    found = {names_of[id] for id in ids.split(" ") if id in names_of}
+    return "; ".join(sorted(found)) if found else None
 
 
 def statements(script):

@@ -6,7 +6,7 @@ are in (kwp_archive.database.FULL_TEXT_READS), the build's database goes into WA
 second process reads it as it stands (WAL keeps that snapshot for it while the first
 process writes on: the rest of the rows, then the other phases) and builds documents_fts and
 people_fts into a file of its own, each document under the rowid the date order gives it
-(kwp_archive.database.FULL_TEXT_AS_READ). The first process then copies in the tables that
+(kwp_archive.database.documents_full_text). The first process then copies in the tables that
 FTS5 keeps each index in, which are all an FTS5 index is. The result is the index that one
 process builds after the date order.
 """
@@ -126,9 +126,7 @@ def build_into(source, index_file):
     print(_READING, flush=True)
     for statement in database.statements(database.FULL_TEXT_TABLES):
         connection.execute(statement)
-    database.gather_party_text(connection)
-    for statement in database.statements(database.FULL_TEXT_AS_READ):
-        connection.execute(statement)
+    database.write_full_text(connection)
     connection.execute("COMMIT")
     connection.close()
     print(round(time.monotonic() - started, 2))

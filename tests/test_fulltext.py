@@ -60,7 +60,7 @@ def test_the_second_process_reads_only_the_tables_it_is_started_after():
     # beside it: a table it read besides would be empty in its snapshot.
     built = {table for table, in sqlite3.connect(":memory:").executescript(
         database.SCHEMA).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    named = set(re.findall(r"\b[a-z_]+\b", "".join(database.FULL_TEXT_QUERIES)))
+    named = set(re.findall(r"\b[a-z_]+\b", "\n".join(database.FULL_TEXT_QUERIES)))
     assert named & built == set(database.FULL_TEXT_READS)
 
 
@@ -132,7 +132,7 @@ def test_the_second_process_reads_the_rows_as_they_were_when_it_started(archive_
 
 
 # What a document's row of the full text holds of its parties, said in SQL as the build said it
-# before gather_party_text put it together in Python: the distinct names (with aliases) of its
+# before documents_full_text put it together in Python: the distinct names (with aliases) of its
 # people and of its organisations, sorted, and its people's distinct name keys, sorted.
 PARTY_TEXT_IN_SQL = """
 SELECT documents.rowid,
@@ -183,9 +183,9 @@ def test_each_documents_party_text_is_what_sql_gives(archive_db, tmp_path):
         connection.executemany("INSERT INTO person_keys VALUES (?, ?)",
                                [(person_id, key) for key in names.keys(f"{name};{aliases}")])
     expected = connection.execute(PARTY_TEXT_IN_SQL).fetchall()
-    connection.executescript(database.FULL_TEXT_TABLES)
-    database.gather_party_text(connection)
-    found = connection.execute("SELECT * FROM temp.party_text ORDER BY 1").fetchall()
+    # The copy's documents are in date order: a row's place in it is the document's rowid.
+    found = [(rowid, people, organisations, keys) for rowid, _, _, people, organisations, keys
+             in database.documents_full_text(connection)]
     assert found == expected
     assert any(people and "; " in people for _, people, _, _ in found)
     [without_parties] = connection.execute(
