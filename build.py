@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from kwp_archive import package, pipeline, progress, reading, site
+from kwp_archive import package, pipeline, progress, site
 from kwp_archive.sources import SourceError
 
 STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -86,11 +86,6 @@ def main(argv=None):
     except OSError as error:
         print(f"error: {error.filename or args.package or args.output}: cannot write: "
               f"{error.strerror}", file=sys.stderr)
-        return 1
-    except reading.ReaderFailed as error:
-        if _stopped_by:  # a signal to the whole process group stopped the reader first
-            return _stopped(Stopped(_stopped_by[0]))
-        print(f"error: {error}; nothing was written.", file=sys.stderr)
         return 1
     except sqlite3.OperationalError as error:
         if _stopped_by:

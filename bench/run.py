@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 import synth  # noqa: E402
 from stats import percentile  # noqa: E402
 
-from kwp_archive.site import Running, Server, free_port  # noqa: E402
+from harness import Running, Server, free_port  # noqa: E402
 
 # Runs a command in a fresh process and reports its wall time and its peak resident memory:
 # the largest sum, sampled every 50 ms, of the resident memory of every process of its own
@@ -159,27 +159,28 @@ def reader_pages(records):
     words = synth.vocabulary()
     prolific, prolific_otherwise = synth.person_name(0)
     sizes = synth.counts(records)
-    table = "/archive/documents?"
+    table, search = "/archive/documents?", "/archive/search?"
     named = {}
     for column, values in FACETS.items():
         for value in values:
             named[f"{column}={value}"] = table + urlencode({column: value})
-    for column, label, size in (("collections", "Collection", sizes["collections"]),
-                                ("subjects", "Subject", sizes["subjects"])):
+    for argument, listing, label, size in (
+            ("_collection", "collection", "Collection", sizes["collections"]),
+            ("_subject", "subject", "Subject", sizes["subjects"])):
         for index in range(min(size, 30)):
-            named[f"{column} has {label} {index}"] = table + urlencode(
-                {f"{column}__arraycontains": f"{label} {index}"})
+            named[f"{listing}s has {label} {index}"] = table + urlencode(
+                {argument: f"{listing}-{index:04d}"})
     for name, columns in SORTABLE.items():
         for column in columns:
             named[f"{name} by {column}"] = f"/archive/{name}?_sort={column}"
             named[f"{name} by {column} desc"] = f"/archive/{name}?_sort_desc={column}"
     named.update({
-        "search box, rare word": table + urlencode({"_search": words[-1]}),
-        "search box, mid word": table + urlencode({"_search": words[300]}),
-        "search box, common word": table + urlencode({"_search": words[0]}),
-        "search box, a name": table + urlencode({"_search": prolific}),
-        "search box, a name spelled otherwise": table + urlencode(
-            {"_search": prolific_otherwise}),
+        # The documents table's search box leads to the search query.
+        "search box, rare word": search + urlencode({"q": words[-1]}),
+        "search box, mid word": search + urlencode({"q": words[300]}),
+        "search box, common word": search + urlencode({"q": words[0]}),
+        "search box, a name": search + urlencode({"q": prolific}),
+        "search box, a name spelled otherwise": search + urlencode({"q": prolific_otherwise}),
         "date range, a year": table + "_date_from=1956&_date_to=1956",
         "date range, a month": table + "_date_from=1956-08&_date_to=1956-08",
         "document_people, most linked person": "/archive/document_people?person_id="
@@ -240,9 +241,6 @@ def over_target(latencies):
                   or figures["p95"] > READER_TARGET["p95"])
 
 
-# The site with no page kept (plugins/page_cache.py): each request pays for its page.
-NOTHING_KEPT = {"KWP_PAGE_CACHE_MB": "0"}
-
 # Pages that plain Datasette serves too, for throughput side by side.
 SIDE_BY_SIDE = {
     "table JSON": "/archive/documents.json",
@@ -256,17 +254,14 @@ SIDE_BY_SIDE = {
 
 def throughput(database, records, seconds, connections, rounds=3):
     """Requests per second on each SIDE_BY_SIDE page under `connections` clients, for the
-    site as served, for the site with no page kept (KWP_PAGE_CACHE_MB=0), and for Datasette
-    with suggest_facets off on the same file and inspect file (no plugins, no metadata).
-    The three run at once and take turns, page by page, `rounds` times; each figure is the
-    median of its rounds. (One server after another, the machine's drift between them moved
-    a ratio by a tenth or more from run to run.)"""
+    site as served and for Datasette with suggest_facets off on the same file and inspect
+    file (no plugins, no metadata). The two run at once and take turns, page by page,
+    `rounds` times; each figure is the median of its rounds. (One server after another, the
+    machine's drift between them moved a ratio by a tenth or more from run to run.)"""
     middle = f"doc-{records // 2:08d}"
     paths = {name: path.format(middle=middle) for name, path in SIDE_BY_SIDE.items()}
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
-        servers = {"site": stack.enter_context(Server(database)),
-                   "site, nothing kept": stack.enter_context(
-                       Server(database, environment=NOTHING_KEPT))}
+        servers = {"site": stack.enter_context(Server(database))}
         inspect = Path(scratch) / "inspect-data.json"
         inspect.write_text(servers["site"].inspect_file.read_text())
         port = free_port()
@@ -286,7 +281,6 @@ def throughput(database, records, seconds, connections, rounds=3):
                              for server_name, rates in measured.items()}
     for name, rates in figures.items():
         rates["ratio"] = round(rates["site"] / rates["datasette"], 2)
-        rates["ratio, nothing kept"] = round(rates["site, nothing kept"] / rates["datasette"], 2)
     return figures
 
 
@@ -337,9 +331,7 @@ def main(argv=None):
         sources, work / "sqlite-utils.db")
     progress(f"sqlite-utils: {figures['sqlite_utils_s']} s; pages")
     named = pages(args.records)
-    # Each page is timed as its first reader gets it: with nothing kept from earlier askings
-    # (plugins/page_cache.py would answer every timed request after the first).
-    with Server(built, environment=NOTHING_KEPT) as server:
+    with Server(built) as server:
         figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
                                  for name, path in named.items()}
         figures["more_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))

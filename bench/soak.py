@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from kwp_archive.site import Server
+from harness import Server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stats import percentile  # noqa: E402

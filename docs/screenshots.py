@@ -8,7 +8,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from kwp_archive import site
+import sys
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import harness  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
 DESKTOP = {"width": 1100, "height": 800}
@@ -31,8 +34,8 @@ def main(argv=None):
     parser.add_argument("--database", default="archive.db")
     parser.add_argument("--out", type=Path, default=DOCS)
     args = parser.parse_args(argv)
-    with site.Server(args.database) as server, sync_playwright() as playwright:
-        browser = site.launch_chromium(playwright)
+    with harness.Server(args.database) as server, sync_playwright() as playwright:
+        browser = harness.launch_chromium(playwright)
         for name, path, ready, screen in SHOTS:
             page = browser.new_page(viewport=screen)
             page.goto(server.base + path)

@@ -1,141 +1,88 @@
-"""The full-text indexes, built by a second process while the first builds the rest.
+"""The full-text indexes: documents_fts (each document's title, summary and the names of its
+parties) and people_fts (each person's names), written through FTS5's own SQL once the
+documents are in their order, each document under its rowid there.
 
-Folding the names and indexing the documents' text is the longest part of a build, and it
-needs nothing that the date order, indexes and summaries write. So once the rows it reads
-are in (kwp_archive.database.FULL_TEXT_READS), the build's database goes into WAL mode, a
-second process reads it as it stands (WAL keeps that snapshot for it while the first
-process writes on: the rest of the rows, then the other phases) and builds documents_fts and
-people_fts into a file of its own, each document under the rowid the date order gives it
-(kwp_archive.database.documents_full_text). The first process then copies in the tables that
-FTS5 keeps each index in, which are all an FTS5 index is. The result is the index that one
-process builds after the date order.
+A name is searched under any spelling by its keys (kwp_archive.names.keys), which are folded
+once per person, and each document's keys put together from its people's: a person in a
+hundred thousand documents is folded once, not a hundred thousand times.
 """
 
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote
+from . import names
+from .schema import FULL_TEXT_TABLES
+from .search import NAME_KEYS
 
-from . import database
-
-# How the second process is started: its own interpreter (a process forked from one with an
-# open SQLite database must not open that database again), importing this package from
-# wherever this build found it.
-_SECOND_PROCESS = """
-import sys
-sys.path.insert(0, sys.argv[1])
-from kwp_archive import fulltext
-fulltext.build_into(sys.argv[2], sys.argv[3])
+_PEOPLE = "SELECT rowid, id, name, aliases FROM people"
+_ORGANISATIONS = "SELECT id, name, aliases FROM organisations"
+# Each document's text and the ids of its parties (space-separated: an id has no space, see
+# kwp_archive.sources), in the documents' order, which is their rowids' order.
+_DOCUMENTS = """
+SELECT documents.rowid, documents.title, documents.summary,
+    (SELECT group_concat(person_id, ' ') FROM document_people
+     WHERE document_people.document_id = documents.id),
+    (SELECT group_concat(organisation_id, ' ') FROM document_organisations
+     WHERE document_organisations.document_id = documents.id)
+FROM documents
+ORDER BY documents.rowid
 """
+_DOCUMENT_ROW = f"""
+INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
+VALUES (?, ?, ?, ?, ?, ?)
+"""
+_PERSON_ROW = f"INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS}) VALUES (?, ?, ?, ?)"
 
 
-@contextmanager
-def in_second_process(connection):
-    """Start building the full-text indexes of `connection`'s database, whose rows of
-    FULL_TEXT_READS are all in (and not yet in date order), in a second process. Yields a
-    function that waits for that process, copies its indexes into the database and returns
-    the seconds the process took. On the way out the process is stopped, whatever happened,
-    and its file removed."""
-    path = Path(connection.execute("PRAGMA database_list").fetchone()[2])
-    index_file = path.with_name(path.name + ".fts.tmp")
-    connection.execute("PRAGMA journal_mode = WAL")
-    process = subprocess.Popen(
-        [sys.executable, "-c", _SECOND_PROCESS, str(Path(__file__).parent.parent), str(path),
-         str(index_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-
-    def failed(errors):
-        lines = errors.strip().splitlines()
-        # The second process's own SQL is the build's; what fails there is the disk. Its
-        # traceback ends with the error ("sqlite3.OperationalError: database or disk is
-        # full"): the message is what the build reports.
-        message = lines[-1].split(": ", 1)[-1] if lines else (
-            f"the full-text process ended with status {process.returncode}")
-        return sqlite3.OperationalError(message)
-
-    def copy_in():
-        # Not communicate(): it reads the pipes' descriptors, past what readline() below
-        # may already hold in the stream's buffer. A traceback fits in the pipe's buffer.
-        output, errors = process.stdout.read(), process.stderr.read()
-        if process.wait() != 0:
-            raise failed(errors)
-        _without_wal(connection)
-        connection.executescript(database.FULL_TEXT_TABLES)
-        connection.execute("ATTACH DATABASE ? AS full_text", (str(index_file),))
-        connection.executescript("".join(
-            f"DELETE FROM main.{table};\n"
-            f"INSERT INTO main.{table} SELECT * FROM full_text.{table};\n"
-            for table in database.FULL_TEXT_SHADOW_TABLES))
-        connection.execute("DETACH DATABASE full_text")
-        database.gather_full_text_statistics(connection)
-        return float(output.split()[-1])
-
-    try:
-        # Nothing changes until the second process holds its snapshot of the rows as read.
-        if process.stdout.readline() != f"{_READING}\n":
-            errors = process.stderr.read()
-            process.wait()
-            raise failed(errors)
-        yield copy_in
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-        index_file.unlink(missing_ok=True)
-        try:
-            _without_wal(connection)
-        except sqlite3.Error:
-            pass  # the error on its way out says more
-
-
-def _without_wal(connection):
-    # Nobody reads the snapshot any more: the pages written meanwhile go home, WAL's files
-    # go, and the build writes without a journal again, as atomic() set it up.
-    [mode] = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
-    if mode != "delete":
-        raise sqlite3.OperationalError(f"the database stayed in {mode} mode")
-    connection.execute("PRAGMA journal_mode = OFF")
-
-
-def build_into(source, index_file):
-    """What the second process does: the full-text indexes of the database at `source`
-    (read only), written into a new database at `index_file`. Prints the seconds it took."""
-    started = time.monotonic()
-    # For its first seconds three processes share the machine's two cores: this one, and the
-    # first process with its reader, still reading the files this one does not need. The
-    # first has the more to do after, so it goes first.
-    os.nice(_NICENESS)
-    # Stopping the build stops this at once; the first process reports why.
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(signum, signal.SIG_DFL)
-    connection = sqlite3.connect(f"file:{quote(index_file)}", uri=True, isolation_level=None)
-    connection.execute(f"PRAGMA page_size = {database.PAGE_SIZE}")
-    connection.execute("PRAGMA journal_mode = OFF")
-    connection.execute("PRAGMA synchronous = OFF")
-    # The build's tables resolve to the attached database: this one holds only the index.
-    connection.execute("ATTACH DATABASE ? AS source", (f"file:{quote(source)}?mode=ro",))
-    # One read transaction from here to the end: WAL shows it the rows as they are now,
-    # whatever the first process writes once told.
+def build(connection):
+    """Both indexes, in one transaction: FTS5 writes what it holds at each commit."""
+    connection.executescript(FULL_TEXT_TABLES)
     connection.execute("BEGIN")
-    connection.execute("SELECT 1 FROM source.documents LIMIT 1").fetchall()
-    print(_READING, flush=True)
-    for statement in database.statements(database.FULL_TEXT_TABLES):
-        connection.execute(statement)
-    database.write_full_text(connection)
+    parties = _Parties(connection)
+    connection.executemany(_PERSON_ROW, (
+        (rowid, name, aliases, parties.person_keys[person_id])
+        for rowid, person_id, name, aliases in connection.execute(_PEOPLE)))
+    connection.executemany(_DOCUMENT_ROW, documents_full_text(connection, parties))
     connection.execute("COMMIT")
-    connection.close()
-    print(round(time.monotonic() - started, 2))
 
 
-# How much less than the first process this one gets when they share a core: at 5, about a
-# third as much (Linux's scheduler). At a million records the build took 65.2 s with it and
-# 67.1 s without; at 10, 64.1 s, within what one build varies from the next.
-_NICENESS = 5
+def documents_full_text(connection, parties=None):
+    """Each document's row of documents_fts: its rowid, title, summary, the names (with
+    aliases) of its people and of its organisations, and its people's name keys. Each list
+    is sorted and without repeats; parties that are not in their table are left out, as a
+    join leaves them out."""
+    parties = parties or _Parties(connection)
+    for rowid, title, summary, person_ids, organisation_ids in connection.execute(_DOCUMENTS):
+        yield (rowid, title, summary, _listed(person_ids, parties.person_names),
+               _listed(organisation_ids, parties.organisation_names),
+               parties.keys_of(person_ids))
 
-# What the second process says once it holds its snapshot.
-_READING = "reading"
+
+class _Parties:
+    """Each person's and organisation's name with its aliases, and each person's name keys,
+    made once for each rather than once for every document they are in."""
+
+    def __init__(self, connection):
+        self.person_names, self.person_keys = {}, {}
+        for _, person_id, name, aliases in connection.execute(_PEOPLE):
+            self.person_names[person_id] = f"{name} {aliases}".strip(" ")
+            # Keys are letters and digits: joined by spaces, they are one token each.
+            self.person_keys[person_id] = " ".join(names.keys(f"{name};{aliases}"))
+        self.organisation_names = {
+            organisation_id: f"{name} {aliases}".strip(" ")
+            for organisation_id, name, aliases in connection.execute(_ORGANISATIONS)}
+
+    def keys_of(self, person_ids):
+        """The name keys of the people of these ids (space-separated), sorted, no repeats."""
+        if person_ids is None:
+            return ""
+        keys = set()
+        for person_id in person_ids.split(" "):
+            keys.update(self.person_keys.get(person_id, "").split())
+        return " ".join(sorted(keys))
+
+
+def _listed(ids, names_of):
+    """The names of these ids (a person in two roles is there twice), sorted and without
+    repeats, "; " between."""
+    if ids is None:
+        return None
+    found = {names_of[id] for id in ids.split(" ") if id in names_of}
+    return "; ".join(sorted(found)) if found else None

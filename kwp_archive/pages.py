@@ -1,29 +1,35 @@
 """What the site's own pages show beyond Datasette's: the queries behind them, and how their
 rows are grouped. The plugins run these; the tests can reach them without a server."""
 
-from .sources import ROLES
+from .schema import ROLES
 
 def parties_of(document):
     """SQL for a document's people and organisations (link_table, id, label, role, place):
     people first, then organisations, each in the editors' order (the order of a letter's
     signatures, say). `document` is the SQL of its id: a parameter, or a column of an outer
-    query. Looked up through the links' keys, so it costs the same at any size."""
+    query."""
     return f"""
-select 'people' as link_table, people.id, people.name as label, document_people.role,
-    document_people.rowid as place
-from document_people join people on people.id = document_people.person_id
-where document_people.document_id = {document}
-union all
-select 'organisations', organisations.id, organisations.name, document_organisations.role,
-    document_organisations.rowid
-from document_organisations
-join organisations on organisations.id = document_organisations.organisation_id
-where document_organisations.document_id = {document}
-order by link_table desc, place
+select party_table as link_table, party_id as id, name as label, role, place
+from document_parties
+where document_id = {document}
+order by kind, place
 """
 
 
 DOCUMENT_PARTIES = parties_of(":id")
+
+# The archive's listings that show a document, with their ids, for links to their pages.
+DOCUMENT_LISTINGS = """
+select 'subjects' as link_table, subjects.id, subjects.name as label
+from document_subjects join subjects on subjects.id = document_subjects.subject_id
+where document_subjects.document_id = :id
+union all
+select 'collections', collections.id, collections.name
+from document_collections
+join collections on collections.id = document_collections.collection_id
+where document_collections.document_id = :id
+order by link_table, label
+"""
 
 # The documents just before and after one in time: by date as stored (a year sorts before the
 # days within it), then by id among documents of the same date.
@@ -78,6 +84,10 @@ select
     (select min(date) from documents) as first_date,
     (select max(date) from documents) as last_date
 """
+
+# The documents table's filters by one of the archive's listings (plugins/listings.py), each
+# with the array of documents that holds its listings' names.
+LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections"}
 
 # The parameters of a date range on the documents table (plugins/date_range.py). They start
 # with "_" as Datasette's own do, which it would otherwise take for columns to filter on.

@@ -28,6 +28,9 @@ NOTHING = '""'
 # of common words costs FTS5 seconds that SQLite cannot interrupt.
 MAX_TERMS = 16
 MAX_LENGTH = 500
+# The most matches the search query ranks, best first: FTS5's ranking reads every match of
+# each word in the whole collection. Past it, the query shows the first matches by date.
+RANK_LIMIT = 20_000
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Read the editors' CSV files in sources/ into rows ready for the database, streaming.
 
 Every problem is collected as a Problem that names FILE:LINE: column, so that an editor sees
-all of them in one run. What one row can show (formats, dates, text) is checked here; what
-needs every row (unique ids, references between files) is checked by SQLite as the rows go
-in (kwp_archive.pipeline), so that no file is ever held in memory whole.
+all of them in one run. What one row can show (formats, dates, text) is checked here, and
+each row carries its line on: what needs every row (unique ids, references between files)
+is checked over the rows as read (kwp_archive.loading), so that no file is ever held in
+memory whole.
 """
 
 import codecs
@@ -13,15 +14,13 @@ import io
 import itertools
 import re
 import unicodedata
-from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import dates, provenance
+from . import dates, names, provenance
+from .schema import ROLES
 
-# A participant is a party to a conversation or meeting that someone else recorded.
-ROLES = ("author", "recipient", "participant", "mentioned")
 ALIAS_SEPARATOR = ";"
 # How the database stores a list of aliases.
 ALIAS_JOIN = "; "
@@ -58,30 +57,48 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class Layout:
+    """A source file: the table its rows go to, its columns, and those of its rows as read
+    (after the line each starts on), in the order its loader yields them."""
+    table: str
     filename: str
     required: tuple
-    optional: tuple = ()
+    optional: tuple
+    columns: tuple
 
 
-DOCUMENT_TYPES = Layout("document_types.csv", ("id", "name"), ("description", "sent"))
 # The citation columns hold what the archive's citation of the document gives, and are empty
 # where no page of the archive gives it.
 CITATION_COLUMNS = ("archive", "archive_reference", "translator", "original_language")
-RECORDS = Layout("records.csv", ("id", "date", "title", "summary", "type", "source_url"),
-                 CITATION_COLUMNS)
+_ENTITY = ("id", "name")
+_LINK = ("document_id", "person_id", "role")
+DOCUMENT_TYPES = Layout("document_types", "document_types.csv", _ENTITY, ("description", "sent"),
+                        ("id", "name", "description", "sent"))
+RECORDS = Layout("documents", "records.csv",
+                 ("id", "date", "title", "summary", "type", "source_url"), CITATION_COLUMNS,
+                 ("id", "date", "date_start", "date_end", "date_precision", "year", "title",
+                  "type", "summary", "source_url", *CITATION_COLUMNS))
 # sources: where the aliases were read (the pages' addresses), or why a person has none.
-PEOPLE = Layout("people.csv", ("id", "name"), ("aliases", "position", "sources"))
-ORGANISATIONS = Layout("organisations.csv", ("id", "name"), ("aliases",))
-COLLECTIONS = Layout("collections.csv", ("id", "name", "source_url"))
-SUBJECTS = Layout("subjects.csv", ("id", "name", "source_url"))
-DOCUMENT_PEOPLE = Layout("document_people.csv", ("document_id", "person_id", "role"))
-DOCUMENT_ORGANISATIONS = Layout(
-    "document_organisations.csv", ("document_id", "organisation_id", "role")
-)
-DOCUMENT_COLLECTIONS = Layout("document_collections.csv", ("document_id", "collection_id"))
-DOCUMENT_SUBJECTS = Layout("document_subjects.csv", ("document_id", "subject_id"))
+PEOPLE = Layout("people", "people.csv", _ENTITY, ("aliases", "position", "sources"),
+                ("id", "name", "sort_name", "aliases", "position", "sources"))
+ORGANISATIONS = Layout("organisations", "organisations.csv", _ENTITY, ("aliases",),
+                       ("id", "name", "aliases"))
+COLLECTIONS = Layout("collections", "collections.csv", (*_ENTITY, "source_url"), (),
+                     (*_ENTITY, "source_url"))
+SUBJECTS = Layout("subjects", "subjects.csv", (*_ENTITY, "source_url"), (),
+                  (*_ENTITY, "source_url"))
+DOCUMENT_PEOPLE = Layout("document_people", "document_people.csv", _LINK, (), _LINK)
+_ORGANISATION_LINK = ("document_id", "organisation_id", "role")
+DOCUMENT_ORGANISATIONS = Layout("document_organisations", "document_organisations.csv",
+                                _ORGANISATION_LINK, (), _ORGANISATION_LINK)
+_IN_COLLECTION, _IN_SUBJECT = ("document_id", "collection_id"), ("document_id", "subject_id")
+DOCUMENT_COLLECTIONS = Layout("document_collections", "document_collections.csv",
+                              _IN_COLLECTION, (), _IN_COLLECTION)
+DOCUMENT_SUBJECTS = Layout("document_subjects", "document_subjects.csv", _IN_SUBJECT, (),
+                           _IN_SUBJECT)
+# In the order they are read and written: what a file refers to comes before it.
 LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS,
            DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS, DOCUMENT_SUBJECTS)
+ENTITIES = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS)
 # How document_types.csv says whether documents of a type are sent to someone.
 SENT = {"yes": 1, "no": 0, "": 0}
 
@@ -105,11 +122,6 @@ class _Reader:
         # False once the file turns out unreadable as a whole; references to its ids are
         # then not checked, so that one broken file does not bury its own error in others.
         self.usable = True
-        # The line of each row handed on, in order: row N in the database came from
-        # lines[N - 1]. An array of ints, so a million rows cost 4 MB.
-        self.lines = array("I")
-        # How far into the file the reading is, for a progress bar.
-        self.bytes_read = 0
         # Ids of rows refused for another reason: links to them are not reported as well.
         self.refused_ids = set()
 
@@ -122,15 +134,12 @@ class _Reader:
             self.usable = False
             return
         self.failed = False
-        if _plain_text(self.path):
-            yield from self._rows_of(*self._plain_lines())
-        else:
-            yield from self._rows_of(self._decoded_lines(), lambda: None)
+        lines = self._plain_lines() if _plain_text(self.path) else self._decoded_lines()
+        yield from self._rows_of(lines)
 
-    def _rows_of(self, lines, note_progress):
+    def _rows_of(self, lines):
         """The rows of `lines` (an iterable of the file's lines as text, which sets
-        self.failed if it stops short), each with the line it starts on.
-        `note_progress()` sets self.bytes_read from time to time."""
+        self.failed if it stops short), each with the line it starts on."""
         start = 1
         try:
             reader = csv.reader(lines, strict=True)
@@ -149,10 +158,8 @@ class _Reader:
             self.header = header
             # csv counts the lines it has taken, a row's line breaks in quotes included.
             start = reader.line_num + 1
-            for count, cells in enumerate(reader, start=1):
+            for cells in reader:
                 line, start = start, reader.line_num + 1
-                if not count % _PROGRESS_EVERY:
-                    note_progress()
                 if cells == []:
                     continue  # a blank line
                 if start - line > 1:
@@ -167,26 +174,14 @@ class _Reader:
                 self.usable = False
         except csv.Error as error:
             self._csv_error(start, str(error))
-        finally:
-            note_progress()
 
     def _plain_lines(self):
-        """The lines of a file that _plain_text found plain, read by the io module in C, and
-        how to note how far into it the reading is."""
-        binary = open(self.path, "rb")
+        """The lines of a file that _plain_text found plain, read by the io module in C."""
         # Not "utf-8-sig", whose decoder is written in Python: a BOM is passed over here.
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        if text.read(1) != "\ufeff":
-            text.seek(0)
-
-        def lines():
-            with text:
-                yield from text
-
-        def note_progress():
-            self.bytes_read = binary.tell() if not binary.closed else self.path.stat().st_size
-
-        return lines(), note_progress
+        with io.TextIOWrapper(open(self.path, "rb"), encoding="utf-8", newline="") as text:
+            if text.read(1) != "\ufeff":
+                text.seek(0)
+            yield from text
 
     def _row_is_sound(self, line, cells):
         if len(cells) != len(self.header):
@@ -294,7 +289,6 @@ class _Reader:
         and the lines stop, with self.failed set."""
         with open(self.path, "rb") as file:
             for number, raw in enumerate(file, start=1):
-                self.bytes_read += len(raw)
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
                 if b"\x00" in raw:
@@ -319,8 +313,6 @@ class _Reader:
                 yield text[:-2] + "\n" if text.endswith("\r\n") else text
 
 
-# Rows between two notes of how far into its file the reading is.
-_PROGRESS_EVERY = 512
 _CHUNK = 1 << 20
 
 
@@ -426,8 +418,8 @@ def _aliases(reader, line, value):
     return None
 
 
-# One loader per file: each yields the rows that pass every check, as tuples in the column
-# order of its table in kwp_archive.database, and notes each row's line in reader.lines.
+# One loader per file: each yields the rows that pass every check, as tuples of the line the
+# row starts on and its values in the order of its layout's `columns`.
 
 
 def _entities(reader, values_of):
@@ -437,8 +429,7 @@ def _entities(reader, values_of):
         valid_id = _identifier(reader, line, "id", row["id"])
         values = values_of(reader, line, row)
         if valid_id and values is not None:
-            reader.lines.append(line)
-            yield values
+            yield line, *values
         elif valid_id:
             reader.refused_ids.add(row["id"])
 
@@ -498,8 +489,8 @@ def _person(reader, line, row):
     aliases = _aliases(reader, line, row.get("aliases", ""))
     if not ok or aliases is None:
         return None
-    return (row["id"], row["name"], ALIAS_JOIN.join(aliases), row.get("position", ""),
-            row.get("sources", ""))
+    return (row["id"], row["name"], names.sort_name(row["name"]), ALIAS_JOIN.join(aliases),
+            row.get("position", ""), row.get("sources", ""))
 
 
 def _organisation(reader, line, row):
@@ -510,54 +501,32 @@ def _organisation(reader, line, row):
     return row["id"], row["name"], ALIAS_JOIN.join(aliases)
 
 
-def read_document_types(reader):
-    return _entities(reader, _document_type)
-
-
-def read_documents(reader):
-    return _entities(reader, _document)
-
-
-def read_people(reader):
-    return _entities(reader, _person)
-
-
-def read_organisations(reader):
-    return _entities(reader, _organisation)
-
-
-def read_listings(reader):
-    """collections.csv or subjects.csv."""
-    return _entities(reader, _listing)
-
-
-def read_links(reader, party_column):
-    """(document_id, party_id, role) rows of document_people.csv or
-    document_organisations.csv."""
+def _links(reader):
+    """A link of a document to a party (with a role), a collection or a subject."""
     for line, row in reader.rows():
-        document_id, party_id, role = row["document_id"], row[party_column], row["role"]
-        ok = _identifier(reader, line, "document_id", document_id)
-        ok &= _identifier(reader, line, party_column, party_id)
-        if role not in ROLES:
-            reader.problem(line, "role", f"{role!r} is not a role; use one of: "
+        ids = [row[column] for column in reader.layout.required if column != "role"]
+        ok = all([_identifier(reader, line, column, row[column])
+                  for column in reader.layout.required if column != "role"])
+        if "role" in reader.layout.required and row["role"] not in ROLES:
+            reader.problem(line, "role", f"{row['role']!r} is not a role; use one of: "
                            + ", ".join(ROLES))
             ok = False
         if ok:
-            reader.lines.append(line)
-            yield document_id, party_id, role
+            yield line, *ids, *([row["role"]] if "role" in reader.layout.required else [])
 
 
-def read_memberships(reader, listing_column):
-    """(document_id, listing_id) rows of document_collections.csv or document_subjects.csv."""
-    for line, row in reader.rows():
-        ok = _identifier(reader, line, "document_id", row["document_id"])
-        ok &= _identifier(reader, line, listing_column, row[listing_column])
-        if ok:
-            reader.lines.append(line)
-            yield row["document_id"], row[listing_column]
+_VALUES_OF = {"document_types": _document_type, "documents": _document, "people": _person,
+              "organisations": _organisation, "collections": _listing, "subjects": _listing}
+
+
+def read(reader):
+    """The rows of a reader's file that pass every check of one row, each as the line it
+    starts on and its values in the order of its layout's `columns`."""
+    values_of = _VALUES_OF.get(reader.layout.table)
+    return _entities(reader, values_of) if values_of else _links(reader)
 
 
 def readers(directory, problems, warnings):
-    """A reader for each source file, by file name."""
-    return {layout.filename: _Reader(Path(directory), layout, problems, warnings)
+    """A reader for each source file, by its table."""
+    return {layout.table: _Reader(Path(directory), layout, problems, warnings)
             for layout in LAYOUTS}

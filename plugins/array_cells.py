@@ -6,7 +6,7 @@ import json
 
 from datasette import hookimpl
 
-from kwp_archive.database import COUNTED_ARRAY_FACETS
+from kwp_archive.derived import COUNTED_ARRAY_FACETS
 
 
 @hookimpl

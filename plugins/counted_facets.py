@@ -1,318 +1,248 @@
-"""`counted:` and `counted_array:` facets: column and array facets answered from counts the
-build made, so a table page of a million rows does not count them anew on every view: the
-whole table's from facet_counts, a page of one facet value's (a type, a year, a subject)
-from facet_pairs, a page of two column values' (a type in a year) from facet_triples. Other
-filtered pages are counted live, and only over few enough rows to
-count within a page's time (LIVE_LIMITS); past them the page says what it did not count."""
+"""`counted:` facets: how many rows hold each value of a column, or each item of an array,
+answered from the counts the build made wherever it made them, so that a table page of a
+million rows does not count them again on every view.
 
-import re
-
-from datasette import hookimpl
-from datasette.facets import ArrayFacet, ColumnFacet
-
-from kwp_archive.database import ARRAY_SOURCES, COUNTED_ARRAY_FACETS, COUNTED_FACETS
-from kwp_archive.pages import DATE_RANGE
-
-# Parameters that start with "_" and yet filter the rows (Datasette's, and ours).
-FILTERING = ("_where", "_through", *DATE_RANGE)
-
-# The most rows a facet is counted over live, on a page the build's counts do not answer
-# (metadata.yml may set others: plugins: counted_facets: live_limit, live_array_limit). At a
-# million documents a column is counted over a year's 83,000 documents in some 25 ms from
-# the date index; an array's items, read from each row's links, over 5,000 in some 15 ms.
-# Past them the page says the facet is not counted (templates/_facets_not_counted.html)
-# rather than keep the reader waiting.
-LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
-
-
-def live_limits(datasette):
-    config = datasette.plugin_config("counted_facets") or {}
-    return {name: config.get(name, default) for name, default in LIVE_LIMITS.items()}
-
-
-# Datasette's column facet asks for `select <column> as value, count(*) ... limit <n>`; its
-# array facet for `... json_each([inner].[<column>]) ... limit <n>`.
-_FACET_QUERY = re.compile(r"select\s+\[?(?P<column>[^\s\]]+)\]?\s+as value.*limit\s+(?P<limit>\d+)",
-                          re.DOTALL | re.IGNORECASE)
-_ARRAY_FACET_QUERY = re.compile(
-    r"json_each\(\[inner\]\.\[?(?P<column>[^\s\])]+)\]?\).*limit\s+(?P<limit>\d+)",
-    re.DOTALL | re.IGNORECASE)
-COUNTS = """
-select value, count from facet_counts
-where table_name = :table and column_name = :column
-order by count desc, value
-limit :limit
+The page's filters are read from its arguments, never from its SQL. The build's counts
+answer the whole table (facet_counts), a page of one counted value, a column's (?year=1956)
+or a listing's (?_subject=...) (facet_pairs), and a page of one value of each of two
+counted columns (facet_triples). Any other page is counted live, as Datasette counts a
+facet, where it has few enough rows to count in a page's time (live_limit); past that, the
+facet says it was not counted.
 """
 
+import json
 
-class _Counted:
-    """A facet whose count queries, on an unfiltered table, the build has answered."""
-    query = _FACET_QUERY
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-    async def facet_results(self):
-        if self.table is None or not await self._all_counted():
-            return await super().facet_results()
-        # Datasette's own facet code builds the results (labels, links, selection); only
-        # its count queries are answered: from the build's counts for the whole table, or
-        # (array facets) by a cheaper count of the filtered rows.
-        if not _filtered(self.request):
-            answering = _AnsweredFromCounts(self.ds, self.table, self.query)
-        else:
-            answering = self._filtered_answers()
-        if not isinstance(answering, _AnsweredFromCounts) and not self._countable():
-            # Reported as Datasette reports a facet out of time, without spending the time.
-            return [], self._columns()
-        if answering is None:
-            return await super().facet_results()
-        datasette = self.ds
-        self.ds = answering
-        try:
-            return await super().facet_results()
-        finally:
-            self.ds = datasette
+from kwp_archive.derived import ARRAY_SOURCES, COUNTED_ARRAY_FACETS, COUNTED_FACETS
+from kwp_archive.pages import LISTING_FILTERS
 
-    def _filtered_answers(self):
-        return None
+# Arguments that change what a page shows of its rows, or how, but not which rows: any
+# other argument may filter, and the page's facets are then counted live.
+_NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_next", "_col",
+                  "_nocol", "_labels", "_nolabels", "_shape", "_json", "_stream", "_dl",
+                  "_columns", "_nofacet", "_nocount", "_nosuggest", "_trace", "_ttl",
+                  "_timelimit", "_searchmode", "_extra"}
+# The most rows a facet is counted over live (metadata.yml may set another: plugins:
+# counted_facets: live_limit); an array made from links over fewer (live_array_limit).
+LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
 
-    def _columns(self):
-        return [config["config"].get("column") or config["config"]["simple"]
-                for config in self.get_configs()]
-
-    async def _all_counted(self):
-        """Whether the build counts every column asked for (a column with no values at all
-        has no rows in facet_counts, and is counted all the same)."""
-        counted = COUNTED_FACETS.get(self.table, ()) + COUNTED_ARRAY_FACETS.get(self.table, ())
-        return set(self._columns()) <= set(counted)
-
-    def _countable(self):
-        """Whether the page's rows are few enough to count live within a page's time. The
-        count is the page's own (None when it could not be counted in time)."""
-        return (self.row_count is not None
-                and self.row_count <= live_limits(self.ds)[self.live_limit_name])
-
-
-class CountedFacet(_Counted, ColumnFacet):
-    type = "counted"
-    live_limit_name = "live_limit"
-
-    def _filtered_answers(self):
-        """On a page of one counted value alone, the build's pair counts; of two counted
-        columns' values, its triple counts."""
-        value = _one_counted_value(self.table, self.request)
-        if value is not None:
-            return _AnsweredFromCounts(self.ds, self.table, self.query, value)
-        values = _two_counted_values(self.table, self.request)
-        if values is not None:
-            return _AnsweredFromCounts(self.ds, self.table, self.query, *values)
-        return None
-
-
-class CountedArrayFacet(_Counted, ArrayFacet):
-    type = "counted_array"
-    query = _ARRAY_FACET_QUERY
-    live_limit_name = "live_array_limit"
-
-    def _filtered_answers(self):
-        # Arrays made from a link table are counted from the build's pair counts on a page of
-        # one counted column's value, else from the links; others (roles) live.
-        if not set(self._columns()) <= set(ARRAY_SOURCES):
-            return None
-        value = _one_counted_value(self.table, self.request)
-        if value is not None:
-            return _AnsweredFromCounts(self.ds, self.table, self.query, value)
-        return _CountedItems(self.ds, self.sql, self.params)
-
-
-def _one_counted_value(table, request):
-    """(column, value) of a page filtered on nothing but one value whose pair counts the
-    build made: a counted column's (?year=1956), or an item of an array made from a link
-    table (?subjects__arraycontains=...). None for any other page."""
-    filters = _filters(request)
-    if len(filters) != 1:
-        return None
-    name, value = filters[0]
-    if name in COUNTED_FACETS.get(table, ()):
-        return name, value
-    column, _, operation = name.partition("__")
-    if table == "documents" and operation == "arraycontains" and column in ARRAY_SOURCES:
-        return column, value
-    return None
-
-
-def _two_counted_values(table, request):
-    """((column, value), (column, value)) of a page filtered on nothing but one value of each
-    of two counted columns (?type=letter&year=1952), in the order of COUNTED_FACETS, as the
-    build's triple counts have them. None for any other page."""
-    counted = COUNTED_FACETS.get(table, ())
-    filters = _filters(request)
-    if len(filters) != 2 or {name for name, _ in filters} - set(counted) \
-            or filters[0][0] == filters[1][0]:
-        return None
-    return tuple(sorted(filters, key=lambda name_value: counted.index(name_value[0])))
-
-
-# The items of an array column among the filtered rows, counted from the link tables the
-# arrays were made from, reading each filtered row's links by its key (CROSS JOIN keeps the
-# filtered rows outermost): Datasette's array facet reads every column of every filtered row
-# twice (select distinct j.value, inner.*), and probing the filter for each of 1.4 million
-# links cost 0.2 s a facet however few the rows.
-_ITEMS = """
+_COUNTS = """
+select value, count from facet_counts
+where table_name = :table and column_name = :column
+order by count desc, value limit :limit
+"""
+_PAIRS = """
+select value, count from facet_pairs
+where table_name = :table and filter_column = :filter and filter_value = :filter_value
+  and column_name = :column
+order by count desc, value limit :limit
+"""
+_COUNTS_OF_VALUE = """
+select value, count from facet_counts
+where table_name = :table and column_name = :column and value = :value limit :limit
+"""
+_PAIR_OF_VALUE = """
+select value, count from facet_pairs
+where table_name = :table and filter_column = :filter and filter_value = :filter_value
+  and column_name = :column and value = :value
+limit :limit
+"""
+_TRIPLES = """
+select value, count from facet_triples
+where table_name = :table
+  and first_filter_column = :first and first_filter_value = :first_value
+  and second_filter_column = :second and second_filter_value = :second_value
+  and column_name = :column
+order by count desc, value limit :limit
+"""
+# The stored value a reader's text names, if the text is exactly its text form (years are
+# stored as numbers): 1956 names 1956, but 1956.0 is counted live, as it matches alike.
+_STORED_VALUE = """
+select value from facet_counts
+where table_name = :table and column_name = :column and cast(value as text) = :text
+"""
+_LIVE = """
+select {column} as value, count(*) as count from ({sql})
+where {column} is not null
+group by {column} order by count desc, value limit {limit}
+"""
+# An array made from a link table is counted from the links of the page's rows.
+_LIVE_LINKED = """
 select {names}.name as value, count(*) as count
 from ({sql}) as filtered
 cross join {links} on {links}.document_id = filtered.id
 join {names} on {names}.id = {links}.{key}
-group by {names}.name
-order by count desc, value
-limit {limit}
+group by {names}.name order by count desc, value limit {limit}
+"""
+_LIVE_ARRAY = """
+select item.value as value, count(*) as count
+from ({sql}) as filtered, json_each(filtered.{column}) as item
+group by item.value order by count desc, value limit {limit}
 """
 
 
-class _Answering:
-    """Datasette, but for the facet count queries that `pattern` finds, which answer()
-    answers; every other query, and everything else, is Datasette's own."""
+class CountedFacet(Facet):
+    type = "counted"
 
-    def __init__(self, datasette, pattern):
-        self._datasette = datasette
-        self._pattern = pattern
+    async def facet_results(self):
+        results, timed_out = [], []
+        size = self.get_facet_size()
+        filters = await self._counted_filters()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            info = {"name": column, "type": self.type, "results": [],
+                    "hideable": source_and_config["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(
+                        self.request, {"_facet_counted": column}))}
+            counts = await self._from_counts(column, filters, size)
+            if counts is None:
+                limit = self._live_limit(column)
+                if self.row_count is None or self.row_count > limit:
+                    results.append(dict(info, not_counted=limit))
+                    continue
+                try:
+                    counts = await self._live(column, size)
+                except QueryInterrupted:
+                    timed_out.append(column)
+                    continue
+            info["truncated"] = len(counts) > size
+            info["results"] = await self._values(column, counts[:size])
+            results.append(info)
+        return results, timed_out
 
-    def __getattr__(self, name):
-        return getattr(self._datasette, name)
+    def _live_limit(self, column):
+        config = self.ds.plugin_config("counted_facets") or {}
+        name = "live_array_limit" if column in ARRAY_SOURCES else "live_limit"
+        return config.get(name, LIVE_LIMITS[name])
 
-    async def execute(self, database, sql, params=None, **kwargs):
-        query = self._pattern.search(sql)
-        if query is None:
-            return await self._datasette.execute(database, sql, params, **kwargs)
-        answer, answer_params = self.answer(query["column"], int(query["limit"]), params)
-        return await self._datasette.execute(database, answer, answer_params, **kwargs)
+    async def _counted_filters(self):
+        """The page's filters as [(column, stored value)], each of a counted column or an
+        array made from links, if that is all that filters it; else None."""
+        counted = COUNTED_FACETS.get(self.table, ())
+        filters = []
+        for name in self.request.args:
+            if name in _NOT_FILTERING or name.startswith("_facet"):
+                continue
+            for text in self.request.args.getlist(name):
+                if name in counted:
+                    value = await self._stored(name, text)
+                elif self.table == "documents" and name in LISTING_FILTERS:
+                    name = LISTING_FILTERS[name]
+                    value = await self._listing_name(name, text)
+                else:
+                    return None
+                if value is None:
+                    return None
+                filters.append((name, value))
+        return filters
 
-    def answer(self, column, limit, params):
-        raise NotImplementedError
+    async def _stored(self, column, text):
+        rows = await self._query(_STORED_VALUE, {"table": self.table, "column": column,
+                                                 "text": text})
+        return rows[0]["value"] if rows else None
 
+    async def _listing_name(self, array, listing_id):
+        _, _, names = ARRAY_SOURCES[array]
+        rows = await self._query(f"select name from {names} where id = :id", {"id": listing_id})
+        return rows[0]["name"] if rows else None
 
-class _CountedItems(_Answering):
-    """Array facet count queries, answered with _ITEMS."""
+    async def _from_counts(self, column, filters, size):
+        """The counts the build made for this page, or None where it made none."""
+        if filters is None or len(filters) > 2 or len(dict(filters)) < len(filters):
+            return None
+        params = {"table": self.table, "column": column, "limit": size + 1}
+        chosen = dict(filters)
+        if column in chosen and column not in ARRAY_SOURCES:
+            # A filtered column's own facet: its one value, on as many rows as the page has.
+            params["value"] = chosen.pop(column)
+            if not chosen:
+                return await self._query(_COUNTS_OF_VALUE, params)
+            [(other, other_value)] = chosen.items()
+            return await self._query(_PAIR_OF_VALUE, {**params, "filter": other,
+                                                      "filter_value": other_value})
+        if not filters:
+            return await self._query(_COUNTS, params)
+        if len(filters) == 1:
+            [(filter, value)] = filters
+            return await self._query(_PAIRS, {**params, "filter": filter,
+                                              "filter_value": value})
+        order = COUNTED_FACETS.get(self.table, ())
+        if any(name not in order for name in chosen):
+            return None
+        (first, first_value), (second, second_value) = sorted(
+            filters, key=lambda filter: order.index(filter[0]))
+        return await self._query(_TRIPLES, {**params, "first": first, "first_value": first_value,
+                                            "second": second, "second_value": second_value})
 
-    def __init__(self, datasette, sql, params):
-        super().__init__(datasette, _ARRAY_FACET_QUERY)
-        self._sql = sql
+    async def _live(self, column, size):
+        limit = size + 1
+        if column in ARRAY_SOURCES:
+            links, key, names = ARRAY_SOURCES[column]
+            sql = _LIVE_LINKED.format(sql=self.sql, links=links, key=key, names=names,
+                                      limit=limit)
+        elif column in COUNTED_ARRAY_FACETS.get(self.table, ()):
+            sql = _LIVE_ARRAY.format(sql=self.sql, column=escape_sqlite(column), limit=limit)
+        else:
+            sql = _LIVE.format(sql=self.sql, column=escape_sqlite(column), limit=limit)
+        return (await self.ds.execute(
+            self.database, sql, self.params, truncate=False,
+            custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
 
-    def answer(self, column, limit, params):
-        links, key, names = ARRAY_SOURCES[column]
-        return _ITEMS.format(links=links, key=key, names=names, sql=self._sql,
-                             limit=limit), params
+    async def _query(self, sql, params):
+        return (await self.ds.execute(self.database, sql, params)).rows
 
+    async def _values(self, column, counts):
+        """Each value with its label, count and the link that selects or unselects it."""
+        labels, argument = await self._labels(column, [row["value"] for row in counts]), column
+        if column in ARRAY_SOURCES:
+            argument = {array: name for name, array in LISTING_FILTERS.items()}[column]
+        elif column in COUNTED_ARRAY_FACETS.get(self.table, ()):
+            argument = f"{column}__arraycontains"
+        selected_values = self.request.args.getlist(argument)
+        values = []
+        for row in counts:
+            value = labels.get(row["value"], (row["value"], row["value"]))
+            chosen, label = str(value[0]), value[1]
+            selected = chosen in selected_values
+            path = (path_with_removed_args(self.request, {argument: chosen}) if selected
+                    else path_with_added_args(self.request, {argument: chosen}))
+            values.append({"value": row["value"], "label": label, "count": row["count"],
+                           "selected": selected,
+                           "toggle_url": self.ds.absolute_url(self.request,
+                                                              self.ds.urls.path(path))})
+        return values
 
-def _filters(request):
-    """The (name, value) of each parameter that leaves rows out of the page."""
-    return [(name, value) for name in request.args for value in request.args.getlist(name)
-            if not name.startswith("_") or name in FILTERING or name.startswith("_search")]
-
-
-def _filtered(request):
-    """Whether the page shows fewer rows than the whole table."""
-    return bool(_filters(request))
-
-
-# Among the rows of one value of another column. The value comes from the URL as text, and
-# years are stored as integers: both are compared as text.
-PAIR_COUNTS = """
-select value, count from facet_pairs
-where table_name = :table and filter_column = :filter
-  and cast(filter_value as text) = :filter_value and column_name = :column
-order by count desc, value
-limit :limit
-"""
-# A filtered column's own facet on a page of two values: its one value, as many times as the
-# rows hold both.
-PAIR_COUNT_OF_VALUE = """
-select filter_value as value, count from facet_pairs
-where table_name = :table and filter_column = :column
-  and cast(filter_value as text) = :filter_value and column_name = :other
-  and cast(value as text) = :other_value
-limit :limit
-"""
-# Among the rows of one value of each of two other columns.
-TRIPLE_COUNTS = """
-select value, count from facet_triples
-where table_name = :table
-  and first_filter_column = :first and cast(first_filter_value as text) = :first_value
-  and second_filter_column = :second and cast(second_filter_value as text) = :second_value
-  and column_name = :column
-order by count desc, value
-limit :limit
-"""
-
-
-class _AnsweredFromCounts(_Answering):
-    """Facet count queries, answered from facet_counts (the whole table), facet_pairs (the
-    rows of one value of another column) or facet_triples (of one value of each of two).
-    An immutable database's counts never change, so each answer is read once and kept: a
-    table page then asks SQLite for no facet."""
-
-    def __init__(self, datasette, table, pattern, filter=None, second_filter=None):
-        super().__init__(datasette, pattern)
-        self._table = table
-        self._filter = filter
-        self._second_filter = second_filter
-
-    async def execute(self, database, sql, params=None, **kwargs):
-        if self._datasette.get_database(database).is_mutable:
-            return await super().execute(database, sql, params, **kwargs)
-        kept = _kept_answers(self._datasette)
-        key = (database, sql, tuple(sorted((params or {}).items())))
-        if key in kept:
-            return kept[key]
-        answer = await super().execute(database, sql, params, **kwargs)
-        if len(kept) < KEPT_ANSWERS:
-            kept[key] = answer
-        return answer
-
-    def answer(self, column, limit, params):
-        counts = {"table": self._table, "column": column, "limit": limit}
-        if self._filter is None:
-            return COUNTS, counts
-        if self._second_filter is not None:
-            return self._answer_of_two(counts)
-        if self._filter[0] == column and column not in ARRAY_SOURCES:
-            # The filtered column itself: its one value, as many times as the rows hold it.
-            # (An array's own facet lists the items found with its value: pair counts.)
-            return COUNTS.replace(
-                "where table_name", "where cast(value as text) = :filter_value and table_name"
-            ), {**counts, "filter_value": self._filter[1]}
-        return PAIR_COUNTS, {**counts, "filter": self._filter[0],
-                             "filter_value": self._filter[1]}
-
-    def _answer_of_two(self, counts):
-        values = dict((self._filter, self._second_filter))
-        column = counts["column"]
-        if column in values:
-            [other] = set(values) - {column}
-            return PAIR_COUNT_OF_VALUE, {**counts, "filter_value": values[column],
-                                         "other": other, "other_value": values[other]}
-        (first, first_value), (second, second_value) = self._filter, self._second_filter
-        return TRIPLE_COUNTS, {**counts, "first": first, "first_value": first_value,
-                               "second": second, "second_value": second_value}
-
-
-# Enough for every facet of every value the build counted, with room: a URL can ask for any
-# value and any facet size, so past this the answers are asked for each time.
-KEPT_ANSWERS = 2_000
-
-
-def _kept_answers(datasette):
-    """The answers kept for this Datasette, by database, query and parameters."""
-    try:
-        return datasette._kwp_facet_answers
-    except AttributeError:
-        datasette._kwp_facet_answers = {}
-        return datasette._kwp_facet_answers
+    async def _labels(self, column, values):
+        """{value: (what selects it, its label)}: a listing's id and name for an array made
+        from links; a foreign key's value and the name of the row it points at."""
+        if column in ARRAY_SOURCES:
+            names = ARRAY_SOURCES[column][2]
+            rows = await self._query(
+                f"select name, id from {names} where name in (select value from json_each(:v))"
+                " order by id", {"v": _json(values)})
+            return {row["name"]: (row["id"], row["name"]) for row in reversed(rows)}
+        keys = await self._query(
+            'select "table", "to" from pragma_foreign_key_list(:table) where "from" = :column',
+            {"table": self.table, "column": column})
+        if not keys:
+            return {}
+        other, key = keys[0]["table"], keys[0]["to"]
+        rows = await self._query(
+            f"select {escape_sqlite(key)} as value, name from {escape_sqlite(other)} "
+            f"where {escape_sqlite(key)} in (select value from json_each(:v))",
+            {"v": _json(values)})
+        return {row["value"]: (row["value"], row["name"]) for row in rows}
 
 
-@hookimpl
-def extra_template_vars(datasette):
-    return {"facet_live_limits": live_limits(datasette)}
+def _json(values):
+    return json.dumps(values)
 
 
 @hookimpl
 def register_facet_classes():
-    return [CountedFacet, CountedArrayFacet]
+    return [CountedFacet]

@@ -1,23 +1,24 @@
-"""Errors cost what a page costs: Datasette's own error pages, without the traceback with
-every local variable (some 41 KB of log and 0.2 s each) that it prints when the rich
-package is installed; and a reader's mistake is a 400, not a 500."""
+"""A reader's mistake is a 400, not a 500: Datasette raises a DatasetteError with a 500
+status for a request it refuses (?_sort on a column that does not exist, a _through that
+names no link), and it is the request's fault all the same. Any other error is Datasette's
+to render."""
 
-import datasette.handle_exception
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from datasette.views.base import DatasetteError
-
-# Datasette prints rich's traceback for every error, a 404 or a query that ran out of time
-# included; its plain traceback, for real failures only, is what remains.
-datasette.handle_exception.rich = None
-
-# Messages of errors that Datasette raises as 500s but that are a reader's request gone
-# wrong, e.g. ?_sort=a-column-that-does-not-exist.
-_READERS_MISTAKES = ("Cannot sort table by",)
+from markupsafe import Markup
 
 
-@hookimpl(tryfirst=True)
-def handle_exception(exception):
-    if isinstance(exception, DatasetteError) and exception.status == 500 and str(
-            exception.message).startswith(_READERS_MISTAKES):
-        exception.status = 400
-    return None  # Datasette's own handler renders the page
+@hookimpl
+def handle_exception(datasette, request, exception):
+    if not isinstance(exception, DatasetteError) or exception.status < 500:
+        return None
+
+    async def inner():
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        info = {"ok": False, "error": message, "status": 400, "title": exception.title}
+        if request.path.endswith(".json"):
+            return Response.json(info, status=400)
+        return Response.html(await datasette.render_template(
+            ["400.html", "error.html"], info, request=request), status=400)
+
+    return inner

@@ -7,6 +7,7 @@ import sqlite3
 
 from datasette import hookimpl
 
+from kwp_archive import search
 from kwp_archive.search import MAX_LENGTH, MAX_TERMS, too_long
 
 # The longest string or blob any value may be, in bytes. The longest text in the sources is
@@ -61,9 +62,17 @@ def prepare_connection(conn):
 
 
 @hookimpl
+def register_magic_parameters():
+    # :_search_rank_limit in the search query of metadata.yml.
+    return [("search", lambda key, request: {"rank_limit": search.RANK_LIMIT}[key])]
+
+
+@hookimpl
 def extra_template_vars(request):
-    """Whether the reader's search was cut to the words that search takes."""
+    """Whether the reader's search was cut to the words that search takes, and how many
+    matches the search query ranks."""
     if request is None:
         return {}
     typed = request.args.get("q") or request.args.get("_search") or ""
-    return {"search_cut": too_long(typed), "search_limits": (MAX_TERMS, MAX_LENGTH)}
+    return {"search_cut": too_long(typed), "search_limits": (MAX_TERMS, MAX_LENGTH),
+            "search_rank_limit": search.RANK_LIMIT}

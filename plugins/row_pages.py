@@ -1,8 +1,7 @@
 """Row pages read as a catalogue card: a document with its date, type, summary, parties by
-role and neighbours in time; a person or an organisation with their documents in order, and
-the role in each; a subject or a collection of the archive with its documents in order."""
-
-import json
+role, listings and neighbours in time; a person or an organisation with their documents in
+order, and the role in each; a subject or a collection of the archive with its documents in
+order."""
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
@@ -34,29 +33,24 @@ def extra_template_vars(view_name, request, datasette):
         # The URL holds the database's route, which a plugin may make differ from its name
         # (datasette-hashed-urls, in the published app, adds the content hash).
         database = datasette.get_database(route=request.url_vars["database"])
-        name = database.name
         params = {"id": tilde_decode(request.url_vars["pks"])}
 
-        def with_path(row, link_table=None):
-            table_of_row = link_table or row["link_table"]
-            return dict(row, path=datasette.urls.row(name, table_of_row, tilde_encode(row["id"])))
+        async def linked(sql, link_table=None):
+            return [dict(row, path=datasette.urls.row(
+                database.name, link_table or row["link_table"], tilde_encode(row["id"])))
+                for row in (await database.execute(sql, params)).rows]
 
         record = (await database.execute(RECORDS[table], params)).first()
-        links = [with_path(row) for row in
-                 (await database.execute(pages.ROW_QUERIES[table], params)).rows]
         context = {"record": dict(record) if record else None}
+        links = await linked(pages.ROW_QUERIES[table])
         if table == "documents":
-            if record:
-                context["record"].update(
-                    document_page=provenance.document_page(record["source_url"]),
-                    collections_list=json.loads(record["collections"]),
-                    subjects_list=json.loads(record["subjects"]),
-                )
             context["row_links"] = pages.group_by_role(links)
-            neighbours = await database.execute(pages.DOCUMENT_NEIGHBOURS, params)
-            context["neighbours"] = {
-                row["side"]: with_path(row, table) for row in neighbours.rows
-            }
+            context["listings"] = await linked(pages.DOCUMENT_LISTINGS)
+            context["neighbours"] = {row["side"]: row for row in await linked(
+                pages.DOCUMENT_NEIGHBOURS, "documents")}
+            if record:
+                context["record"]["document_page"] = provenance.document_page(
+                    record["source_url"])
         else:
             context["row_links"] = links
             if table in ("people", "organisations") and record and record["aliases"]:

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from datasette.utils import parse_metadata
 from kwp_archive import pipeline, site
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import harness  # noqa: E402
 # A frozen copy of the first 20 records: the site tests pin exact counts and rows, so they
 # read this, not sources/, which grows with the collection (tests/test_collection.py).
 SOURCES = ROOT / "tests" / "data" / "sources"
@@ -71,7 +74,7 @@ def edit(path, old, new):
 @pytest.fixture(scope="session")
 def server(archive_db):
     """`make run`'s own command serving the built database on a free loopback port."""
-    with site.Server(archive_db) as running:
+    with harness.Server(archive_db) as running:
         yield running.base, json.loads(running.inspect_file.read_text())
 
 
@@ -83,15 +86,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright; CI installs it, elsewhere its absence skips."""
-    if not site.CHROMIUM.exists():
-        message = f"{site.CHROMIUM} is missing: apt-get install chromium"
+    if not harness.CHROMIUM.exists():
+        message = f"{harness.CHROMIUM} is missing: apt-get install chromium"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = site.launch_chromium(playwright)
+        browser = harness.launch_chromium(playwright)
         yield browser
         browser.close()
 

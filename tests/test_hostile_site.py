@@ -206,7 +206,7 @@ def test_the_site_keeps_serving_under_a_1_gb_address_space(archive_db):
     import urllib.error
     import urllib.request
 
-    from kwp_archive.site import Server
+    from harness import Server
 
     with Server(archive_db, limit_memory=1 << 30) as server:
         for path, said in COSTLY:

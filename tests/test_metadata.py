@@ -12,7 +12,8 @@ def test_every_table_and_column_is_described(archive_db):
     tables = metadata["databases"]["archive"]["tables"]
     with sqlite3.connect(archive_db) as connection:
         names = [name for (name,) in connection.execute(
-            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite_%' "
             # FTS5 keeps its index in shadow tables: SQLite's internals, not ours.
             "and name not glob '*_fts_*' order by name")]
         assert {"documents", "people", "documents_fts", "people_fts"} <= set(names)

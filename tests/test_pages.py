@@ -167,7 +167,7 @@ async def test_document_card_leads_back_to_the_archive_with_its_citation(ds):
     assert "<dt>Translator</dt><dd>Gary Goldberg</dd>" in card
     # Facts no page gave stay empty, and the card says so rather than guessing.
     assert "<dt>Original language</dt><dd>Not given</dd>" in card
-    assert ('<a href="/archive/documents?subjects__arraycontains=Subject%201906">Subject 1906</a>'
+    assert ('<a href="/archive/subjects/subject-1906">Subject 1906</a>'
             in card)
 
 

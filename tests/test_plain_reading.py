@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kwp_archive import pipeline, sources
+from kwp_archive import sources
 
 CORPUS = Path(__file__).parent / "bad_sources"
 CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
@@ -16,10 +16,8 @@ CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
 def read(directory):
     problems, warnings = [], []
     files = sources.readers(directory, problems, warnings)
-    rows = {filename: list(load(files[filename])) for _, filename, load in pipeline.LOADS}
-    # How far into a file the reading got is told the same once the file is read whole.
-    noted = {name: (list(reader.lines), reader.usable, reader.refused_ids, reader.header,
-                    reader.bytes_read if reader.usable else None)
+    rows = {table: list(sources.read(reader)) for table, reader in files.items()}
+    noted = {name: (reader.usable, reader.refused_ids, reader.header)
              for name, reader in files.items()}
     return rows, noted, [str(problem) for problem in problems], [str(w) for w in warnings]
 
@@ -65,8 +63,8 @@ def test_a_quoted_line_break_is_a_line_feed_and_counts_as_a_line(tmp_path, monke
     path.write_bytes(RECORDS.replace("\n", line_end).encode("utf-8"))
     assert sources._plain_text(path)
     rows, noted, problems, _ = read(directory)
-    assert rows["records.csv"][0][8] == "A summary\nover two lines"
-    assert noted["records.csv"][0] == [2]
+    assert rows["documents"][0][0] == 2  # the row starts on line 2
+    assert rows["documents"][0][9] == "A summary\nover two lines"
     assert [problem.split(": ")[:2] for problem in problems] == [[f"{path}:4", "date"]]
     assert (rows, noted, problems) == read_line_by_line(directory, monkeypatch)[:3]
 
@@ -77,7 +75,7 @@ def test_a_byte_order_mark_is_passed_over(tmp_path, monkeypatch):
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert sources._plain_text(path)
     found = read(directory)
-    assert found[2] == [] and found[1]["records.csv"][3][0] == "id"
+    assert found[2] == [] and found[1]["documents"][2][0] == "id"
     assert found == read_line_by_line(directory, monkeypatch)
 
 

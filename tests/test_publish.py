@@ -13,6 +13,7 @@ import pytest
 
 from kwp_archive import site
 
+import harness
 from conftest import ROOT
 from test_serve import fetch_json
 
@@ -79,7 +80,7 @@ def running_app(app, tmp_path_factory):
                   if line.startswith("datasette-hashed-urls=="))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(deps), pinned], check=True, timeout=300)
-    from kwp_archive.site import Running, free_port
+    from harness import Running, free_port
     port = free_port()
     command = (app / "Procfile").read_text().split(":", 1)[1].strip()
     with Running(command, f"http://127.0.0.1:{port}", cwd=app, shell=True,
@@ -92,7 +93,7 @@ def running_app(app, tmp_path_factory):
 @pytest.fixture(scope="module")
 def make_run(app):
     """`make run`'s own command serving the database the app was made from."""
-    with site.Server(ROOT / "archive.db") as running:
+    with harness.Server(ROOT / "archive.db") as running:
         yield running.base
 
 

@@ -26,7 +26,7 @@ def test_serves_tables_queries_and_settings(server):
     settings = fetch_json(base + "/-/settings.json")
     assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 1000
     plugins = {plugin["name"] for plugin in fetch_json(base + "/-/plugins.json")}
-    assert {"charts.py", "row_pages.py", "search_snippets.py", "human_dates.py", "home.py"} <= plugins
+    assert {"counted_facets.py", "row_pages.py", "search_snippets.py", "human_dates.py", "home.py"} <= plugins
 
 
 def test_serving_leaves_nothing_beside_the_database(server, archive_db):
@@ -53,7 +53,7 @@ def test_a_stopped_server_leaves_no_process_behind(archive_db, tmp_path):
     import subprocess
     import sys
 
-    from kwp_archive.site import Running, free_port
+    from harness import Running, free_port
 
     inspect = tmp_path / "inspect-data.json"
     subprocess.run([sys.executable, "-m", "datasette", "inspect", str(archive_db),

@@ -1,0 +1,68 @@
+"""A database written in a temporary file beside its destination and renamed over it only
+when complete: a build that fails, or is stopped, leaves the previous database as it was."""
+
+import os
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .schema import PAGE_SIZE
+
+
+@contextmanager
+def database(output, schema, before_replace=None):
+    """Yields a connection to a new database with `schema` (SQL), in a temporary file beside
+    `output`, outside any transaction. When the block completes, `before_replace` (if given)
+    is called with the temporary file's path, and the file is renamed over `output`. Any failure, or a signal, leaves an existing output file exactly as it was and
+    removes the temporary file; one left by a build that was killed outright goes at the
+    next build."""
+    output = Path(output)
+    remove_abandoned(output)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=output.parent, prefix=f".{output.name}.{os.getpid()}.", suffix=".tmp")
+    os.close(descriptor)
+    connection = sqlite3.connect(temporary, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # The file is private until it is renamed into place, so a crash needs no journal.
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        # Lets Python's signal handlers run during a long statement (the full-text index of
+        # a million documents), so that a SIGTERM stops the build within a moment.
+        connection.set_progress_handler(lambda: 0, 100_000)
+        connection.executescript(schema)
+        yield connection
+        connection.close()
+        if before_replace is not None:
+            before_replace(temporary)
+        # mkstemp makes the file private (0600); the database is for every reader, as the
+        # umask says (0644 as a rule), like any file the user writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, output)
+    except BaseException:
+        connection.close()
+        os.unlink(temporary)
+        raise
+
+
+def remove_abandoned(output):
+    """Remove the temporary files of builds of `output` whose process is gone (killed
+    outright, with no chance to clean up). A running build's file stays."""
+    for path in Path(output).parent.glob(f".{Path(output).name}.*.tmp*"):
+        pid = path.name[len(Path(output).name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        path.unlink(missing_ok=True)  # another build may have removed it first
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

@@ -1,0 +1,227 @@
+"""What the build derives from the rows once they are written: who wrote to whom, the
+indexes, the counts behind the facets and charts, and the planner's statistics. Each is
+counted once here, because counting it over a million documents on a page view would
+outlast the time a page has."""
+
+import itertools
+
+import sqlite_utils
+
+from .schema import INDEXES, ROLES
+
+# The authors and recipients of documents that were sent (a letter, a telegram, a report),
+# people and organisations alike: only these are correspondence, as a speech is addressed
+# to its audience.
+_SENT_PARTIES = """
+CREATE TEMP TABLE sent_parties AS
+SELECT document_id, role, name FROM document_parties
+WHERE role IN ('author', 'recipient') AND document_id IN (
+    SELECT id FROM documents WHERE type IN (SELECT id FROM document_types WHERE sent)
+);
+CREATE INDEX temp.sent_parties_document ON sent_parties(document_id, role);
+"""
+# Who wrote to whom, each pair with how many documents; the most frequent pairs first.
+_CORRESPONDENCE = """
+INSERT INTO correspondence (author, recipient, documents)
+SELECT authors.name, recipients.name, count(*)
+FROM temp.sent_parties AS authors
+JOIN temp.sent_parties AS recipients
+    ON recipients.document_id = authors.document_id AND recipients.role = 'recipient'
+WHERE authors.role = 'author'
+GROUP BY authors.name, recipients.name;
+CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
+"""
+# How many sent documents each party received, each document once however many authors it
+# has: what a chart of correspondence counts.
+_RECEIVED = """
+INSERT INTO received (recipient, documents)
+SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 'recipient'
+GROUP BY name;
+"""
+CORRESPONDENCE = _SENT_PARTIES + _CORRESPONDENCE + _RECEIVED
+
+_ROLE_ORDER = "CASE role " + " ".join(
+    f"WHEN '{role}' THEN {number}" for number, role in enumerate(ROLES)) + " END"
+# How many documents each person and organisation appears in, and in which roles (a JSON
+# array, in the order of ROLES), for their table pages and facets.
+_PARTY_COUNTS = """
+UPDATE {parties} SET
+    document_count = (
+        SELECT count(DISTINCT document_id) FROM {links} WHERE {party} = {parties}.id
+    ),
+    roles = (
+        SELECT json_group_array(role) FROM (
+            SELECT DISTINCT role FROM {links} WHERE {party} = {parties}.id
+            ORDER BY {role_order}
+        )
+    );
+"""
+_LISTING_COUNTS = """
+UPDATE collections SET document_count = (
+    SELECT count(*) FROM document_collections WHERE collection_id = collections.id);
+UPDATE subjects SET document_count = (
+    SELECT count(*) FROM document_subjects WHERE subject_id = subjects.id);
+"""
+# Documents per month (those dated to a month or a day), for the by_month chart.
+_MONTH_COUNT = """
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT 'documents', 'month', substr(date, 1, 7), count(*) FROM documents
+WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
+"""
+
+# The columns whose facets the build counts: for the whole table (facet_counts), among the
+# rows of one value of another of them (facet_pairs) and among those of one value of each of
+# two others (facet_triples). metadata.yml asks for them as `counted:` facets, and
+# plugins/counted_facets.py answers from these counts.
+COUNTED_FACETS = {
+    "documents": ("type", "year", "date_precision"),
+    "document_people": ("role",),
+    "document_organisations": ("role",),
+}
+# Columns holding JSON arrays, counted by their items.
+COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects"), "people": ("roles",),
+                        "organisations": ("roles",)}
+# The arrays that the build makes from link tables: (link table, its key, the table of
+# names). A page filtered on one item shows every facet from the build's pair counts.
+ARRAY_SOURCES = {
+    "collections": ("document_collections", "collection_id", "collections"),
+    "subjects": ("document_subjects", "subject_id", "subjects"),
+}
+
+# Every count of a table's counted columns comes from one pass over the table: its cube,
+# the rows counted by every combination of those columns' values. The counts for the whole
+# table, for each value of another column and for each pair of values of two others are
+# then sums over the cube.
+_FACET_CUBE = """
+CREATE TEMP TABLE facet_cube AS
+SELECT {columns}, count(*) AS count FROM {table} GROUP BY {columns};
+"""
+_FACET_COUNT = """
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT '{table}', '{column}', {column}, sum(count) FROM temp.facet_cube
+WHERE {column} IS NOT NULL GROUP BY {column};
+"""
+_PAIR_COUNT = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT '{table}', '{filter}', {filter}, '{column}', {column}, sum(count) FROM temp.facet_cube
+WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
+"""
+# The two filter columns go in the order of COUNTED_FACETS.
+_TRIPLE_COUNT = """
+INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
+    second_filter_column, second_filter_value, column_name, value, count)
+SELECT '{table}', '{first}', {first}, '{second}', {second}, '{column}', {column}, sum(count)
+FROM temp.facet_cube
+WHERE {first} IS NOT NULL AND {second} IS NOT NULL AND {column} IS NOT NULL
+GROUP BY {first}, {second}, {column};
+"""
+
+
+def _column_counts():
+    for table, columns in COUNTED_FACETS.items():
+        yield _FACET_CUBE.format(table=table, columns=", ".join(columns))
+        for column in columns:
+            yield _FACET_COUNT.format(table=table, column=column)
+        for filter, column in itertools.permutations(columns, 2):
+            yield _PAIR_COUNT.format(table=table, filter=filter, column=column)
+        for first, second in itertools.combinations(columns, 2):
+            for column in columns:
+                if column not in (first, second):
+                    yield _TRIPLE_COUNT.format(table=table, first=first, second=second,
+                                               column=column)
+        yield "DROP TABLE temp.facet_cube;\n"
+
+
+# The arrays' counts are read from a narrow copy of the documents that have an item, with
+# the documents of the same arrays counted together first: a million documents have some
+# thousands of lists of subjects, so each list is taken apart once, not once per document.
+_LISTED_DOCUMENTS = """
+CREATE TEMP TABLE listed_documents AS
+SELECT rowid AS document, type, year, date_precision, collections, subjects FROM documents
+WHERE collections != '[]' OR subjects != '[]';
+"""
+_ARRAY_FACET_COUNT = """
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
+FROM {rows} AS {table}, json_each({table}.{column}) AS item
+WHERE {table}.{column} != '[]' GROUP BY item.value;
+"""
+# Each array's items by the counted columns of their documents, for the pair counts both
+# ways: ?year=1956 -> its subjects; one subject -> its years.
+_LISTED_BY_COLUMNS = """
+CREATE TEMP TABLE listed_{array} AS
+SELECT item.value AS name, alike.type, alike.year, alike.date_precision,
+    sum(alike.count) AS count
+FROM (
+    SELECT {array}, type, year, date_precision, count(*) AS count
+    FROM temp.listed_documents WHERE {array} != '[]'
+    GROUP BY 1, 2, 3, 4
+) AS alike, json_each(alike.{array}) AS item
+GROUP BY 1, 2, 3, 4;
+"""
+_PAIRS_OF_LISTED = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT 'documents', '{filter_column}', {filter_value}, '{column}', {value}, sum(count)
+FROM temp.listed_{array} GROUP BY {filter_value}, {value};
+"""
+_ARRAY_BY_ARRAY = """
+INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
+SELECT 'documents', '{array}', item.value, '{other}', other.value, sum(alike.count)
+FROM (
+    SELECT {array} AS items, {other} AS others, count(*) AS count
+    FROM temp.listed_documents WHERE {array} != '[]' AND {other} != '[]'
+    GROUP BY 1, 2
+) AS alike, json_each(alike.items) AS item, json_each(alike.others) AS other
+GROUP BY item.value, other.value;
+"""
+
+
+def _array_counts():
+    yield _LISTED_DOCUMENTS
+    for table, columns in COUNTED_ARRAY_FACETS.items():
+        rows = "temp.listed_documents" if table == "documents" else table
+        for column in columns:
+            yield _ARRAY_FACET_COUNT.format(table=table, column=column, rows=rows)
+    for array in ARRAY_SOURCES:
+        yield _LISTED_BY_COLUMNS.format(array=array)
+        for column in COUNTED_FACETS["documents"]:
+            yield _PAIRS_OF_LISTED.format(array=array, filter_column=column,
+                                          filter_value=column, column=array, value="name")
+            yield _PAIRS_OF_LISTED.format(array=array, filter_column=array,
+                                          filter_value="name", column=column, value=column)
+        for other in ARRAY_SOURCES:
+            yield _ARRAY_BY_ARRAY.format(array=array, other=other)
+
+
+COUNTS = "".join((
+    _MONTH_COUNT, _LISTING_COUNTS,
+    _PARTY_COUNTS.format(parties="people", links="document_people", party="person_id",
+                         role_order=_ROLE_ORDER),
+    _PARTY_COUNTS.format(parties="organisations", links="document_organisations",
+                         party="organisation_id", role_order=_ROLE_ORDER),
+    *_column_counts(), *_array_counts()))
+
+
+def _tables(connection):
+    # Only a view of our connection: no sqlite-utils plugins, no pragmas of its own.
+    return sqlite_utils.Database(connection, recursive_triggers=False, execute_plugins=False)
+
+
+def create_indexes(connection):
+    tables = _tables(connection)
+    for name, table, columns in INDEXES:
+        tables[table].create_index(columns, index_name=name)
+
+
+# The indexes that start with a facet's column are marked noskipscan: else SQLite reads a
+# date range by skipping through every value of the facet in its index instead of along
+# the date index, some ten times as long.
+_NO_SKIP_SCANS = """
+UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
+WHERE idx IN ('documents_type', 'documents_year', 'documents_date_precision');
+"""
+
+
+def gather_statistics(connection):
+    _tables(connection).analyze()
+    connection.executescript(_NO_SKIP_SCANS)

@@ -1,0 +1,195 @@
+"""The database's tables, view and indexes. Their names and columns are the public API that
+users' SQL depends on: keep them."""
+
+from .search import NAME_KEYS
+
+# A participant is a party to a conversation or meeting that someone else recorded.
+ROLES = ("author", "recipient", "participant", "mentioned")
+_ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
+
+# Pages of 8 KB, not SQLite's 4: half as many pages to read and write for the same rows
+# (bench/RESULTS.md).
+PAGE_SIZE = 8192
+
+# Porter stemming over unicode61 with diacritics removed: "telegrams" finds "telegram", and
+# "Hŏn" finds "Hon".
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+TABLES = f"""
+CREATE TABLE document_types (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    sent INTEGER NOT NULL CHECK (sent IN (0, 1))
+);
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    date_start TEXT NOT NULL,
+    date_end TEXT NOT NULL,
+    date_precision TEXT NOT NULL CHECK (date_precision IN ('year', 'month', 'day')),
+    year INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    type TEXT NOT NULL REFERENCES document_types(id),
+    summary TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    archive TEXT NOT NULL,
+    archive_reference TEXT NOT NULL,
+    translator TEXT NOT NULL,
+    original_language TEXT NOT NULL,
+    collections TEXT NOT NULL DEFAULT '[]',
+    subjects TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    sort_name TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    position TEXT NOT NULL,
+    sources TEXT NOT NULL DEFAULT '',
+    document_count INTEGER NOT NULL DEFAULT 0,
+    roles TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0,
+    roles TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE collections (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE subjects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0
+);
+-- Each link carries its document's date, so that a party's documents list in date order
+-- straight from an index, however many there are.
+CREATE TABLE document_people (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    role TEXT NOT NULL CHECK ({_ROLE_CHECK}),
+    date TEXT,
+    PRIMARY KEY (document_id, person_id, role)
+);
+CREATE TABLE document_organisations (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    organisation_id TEXT NOT NULL REFERENCES organisations(id),
+    role TEXT NOT NULL CHECK ({_ROLE_CHECK}),
+    date TEXT,
+    PRIMARY KEY (document_id, organisation_id, role)
+);
+CREATE TABLE document_collections (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    collection_id TEXT NOT NULL REFERENCES collections(id),
+    PRIMARY KEY (document_id, collection_id)
+);
+CREATE TABLE document_subjects (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    subject_id TEXT NOT NULL REFERENCES subjects(id),
+    PRIMARY KEY (document_id, subject_id)
+);
+CREATE TABLE correspondence (
+    author TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (author, recipient)
+);
+CREATE TABLE received (
+    recipient TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL
+);
+CREATE TABLE facet_counts (
+    table_name TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (table_name, column_name, value)
+);
+CREATE TABLE facet_pairs (
+    table_name TEXT NOT NULL,
+    filter_column TEXT NOT NULL,
+    filter_value,
+    column_name TEXT NOT NULL,
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (table_name, filter_column, filter_value, column_name, value)
+);
+CREATE TABLE facet_triples (
+    table_name TEXT NOT NULL,
+    first_filter_column TEXT NOT NULL,
+    first_filter_value,
+    second_filter_column TEXT NOT NULL,
+    second_filter_value,
+    column_name TEXT NOT NULL,
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (table_name, first_filter_column, first_filter_value, second_filter_column,
+                 second_filter_value, column_name, value)
+);
+-- People and organisations are both parties to documents: one view serves both wherever a
+-- document's parties are listed. `kind` puts people first, `place` keeps the editors'
+-- order of the links (the order of a letter's signatures, say).
+CREATE VIEW document_parties AS
+SELECT document_people.document_id, 'people' AS party_table, people.id AS party_id,
+    people.name, people.aliases, document_people.role, 0 AS kind,
+    document_people.rowid AS place
+FROM document_people JOIN people ON people.id = document_people.person_id
+UNION ALL
+SELECT document_organisations.document_id, 'organisations', organisations.id,
+    organisations.name, organisations.aliases, document_organisations.role, 1,
+    document_organisations.rowid
+FROM document_organisations
+JOIN organisations ON organisations.id = document_organisations.organisation_id;
+"""
+
+# Made once the rows are in, which is faster than keeping them up to date row by row (by
+# sqlite-utils, kwp_archive.derived). Each: its name, its table, its columns.
+INDEXES = (
+    # The table's order, then what a date range tests and counts: a year's documents and
+    # their facets are counted from the index alone.
+    ("documents_date", "documents",
+     ("date", "id", "date_start", "date_end", "type", "year", "date_precision")),
+    ("documents_title", "documents", ("title", "id")),
+    ("people_document_count", "people", ("document_count", "id")),
+    # Each faceted column first, then the table's order, then the other facets: a page of
+    # one facet value lists its first rows in date order and counts the others from the
+    # index alone.
+    ("documents_year", "documents", ("year", "date", "id", "type", "date_precision")),
+    ("documents_type", "documents", ("type", "date", "id", "year", "date_precision")),
+    ("documents_date_precision", "documents", ("date_precision", "date", "id", "type", "year")),
+    # With the role: a party's links list in date order, and count by role, from the index.
+    ("document_people_person", "document_people", ("person_id", "date", "document_id", "role")),
+    ("document_people_role", "document_people", ("role",)),
+    ("people_sort_name", "people", ("sort_name",)),
+    ("document_organisations_organisation", "document_organisations",
+     ("organisation_id", "date", "document_id", "role")),
+    ("document_organisations_role", "document_organisations", ("role",)),
+    ("document_collections_collection", "document_collections", ("collection_id",)),
+    ("document_subjects_subject", "document_subjects", ("subject_id",)),
+)
+# Ids of documents are unique whatever their case: BibTeX, whose keys they become, takes
+# doc-a and DOC-A for one. The build checks it first; the index keeps it so.
+ANY_CASE_INDEX = "CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);"
+
+
+# FTS5 writes its index to disk each time its terms in memory pass this size, and merges
+# what it wrote: 1 MB by default; 16 MB indexes a million documents much faster, for memory
+# the build can spare (bench/RESULTS.md). Kept in documents_fts_config, where it matters only
+# to whoever writes to the index.
+FTS_HASH_SIZE = 16 * 1024 * 1024
+FULL_TEXT_TABLES = f"""
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
+);
+INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE});
+CREATE VIRTUAL TABLE people_fts USING fts5(
+    name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
+);
+"""

@@ -1,0 +1,46 @@
+"""The archive's listings, subjects and collections, as filters of the documents table
+(?_subject=<id>, ?_collection=<id>), and each listing's document count as a link to them.
+
+Datasette's own ?_through= says the same, but in 0.65 it names its parameter :p0 as the
+first column filter does, so that ?_through=...&type=letter finds nothing."""
+
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.filters import FilterArguments
+from markupsafe import Markup, escape
+
+from kwp_archive.derived import ARRAY_SOURCES
+from kwp_archive.pages import LISTING_FILTERS
+
+_IN_LISTING = "id in (select document_id from {links} where {key} = :{parameter})"
+
+
+@hookimpl
+def filters_from_request(request, table, database, datasette):
+    if table != "documents" or not any(name in request.args for name in LISTING_FILTERS):
+        return None
+
+    async def inner():
+        where, params, human = [], {}, []
+        for argument, array in LISTING_FILTERS.items():
+            links, key, names = ARRAY_SOURCES[array]
+            for number, listing_id in enumerate(request.args.getlist(argument)):
+                parameter = f"{argument[1:]}_{number}"
+                where.append(_IN_LISTING.format(links=links, key=key, parameter=parameter))
+                params[parameter] = listing_id
+                named = (await datasette.get_database(database).execute(
+                    f"select name from {names} where id = :id", {"id": listing_id})).first()
+                human.append(f"in the {array[:-1]} {named['name'] if named else listing_id!r}")
+        return FilterArguments(where, params, human)
+
+    return inner
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if table not in ARRAY_SOURCES or column != "document_count" or not value:
+        return None
+    argument = {array: name for name, array in LISTING_FILTERS.items()}[table]
+    path = datasette.urls.table(database, "documents") + "?" + urlencode({argument: row["id"]})
+    return Markup(f'<a href="{escape(path)}">{value}</a>')
