@@ -45,6 +45,14 @@ def _stopped(stopped):
 
 
 def main(argv=None):
+    """The command line: a signal stops the build in one line, then run() does the rest."""
+    for signum in STOPPING_SIGNALS:
+        signal.signal(signum, _stop)
+    return run(argv)
+
+
+def run(argv=None):
+    """Build or check, report on standard error, and return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", default="sources", help="folder of CSV files (sources)")
     parser.add_argument("--output", default="archive.db", help="database to write (archive.db)")
@@ -54,9 +62,6 @@ def main(argv=None):
     parser.add_argument("--timings", metavar="FILE",
                         help="also write the seconds each file and phase took, as JSON")
     args = parser.parse_args(argv)
-    for signum in STOPPING_SIGNALS:
-        signal.signal(signum, _stop)
-
     written = None
 
     def write_package(database):

@@ -7,6 +7,7 @@ with like on whatever machine runs it.
 """
 
 import argparse
+import asyncio
 import contextlib
 import itertools
 import json
@@ -25,10 +26,10 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import soak  # noqa: E402
 import synth  # noqa: E402
-from stats import percentile  # noqa: E402
-
 from harness import Running, Server, free_port  # noqa: E402
+from stats import percentile  # noqa: E402
 
 # Runs a command in a fresh process and reports its wall time and its peak resident memory:
 # the largest sum, sampled every 50 ms, of the resident memory of every process of its own
@@ -122,9 +123,9 @@ def more_pages(records):
     }
 
 
-def latency(base, path, repeat):
+def latency(base, path, repeat, warm=2):
     timings = []
-    for _ in range(repeat + 2):
+    for _ in range(repeat + warm):
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(base + path, timeout=60) as response:
@@ -132,20 +133,16 @@ def latency(base, path, repeat):
         except urllib.error.HTTPError as error:
             return {"error": f"HTTP {error.code}"}
         timings.append(time.perf_counter() - started)
-    timings = sorted(timings[2:])  # the first two warm the caches
+    timings = sorted(timings[warm:])  # the first ones warm the caches
     return {"p50": round(percentile(timings, 50) * 1000, 1),
             "p95": round(percentile(timings, 95) * 1000, 1)}
 
 
 def load(base, paths, seconds, connections):
-    """Load from a second process: bench/soak.py against the running server."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        command = [sys.executable, str(HERE / "soak.py"), "--url", base, "--seconds",
-                   str(seconds), "--connections", str(connections), "--json", report.name]
-        for path in paths:
-            command += ["--page", path]
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
-        figures = json.loads(Path(report.name).read_text())
+    """Load from this process (the server is another): bench/soak.py's clients, in equal
+    shares over the paths."""
+    results = asyncio.run(soak.soak(base, seconds, connections, soak.pages_workload(paths)))
+    figures = soak.summarise(results, seconds, None, None)
     return {"requests": figures["requests"], "errors": figures["errors"], "rps": figures["rps"]}
 
 
@@ -279,7 +276,7 @@ def throughput(database, records, seconds, connections, rounds=3):
                         load(server.base, [path], seconds, connections)["rps"])
             figures[name] = {server_name: round(statistics.median(rates), 1)
                              for server_name, rates in measured.items()}
-    for name, rates in figures.items():
+    for rates in figures.values():
         rates["ratio"] = round(rates["site"] / rates["datasette"], 2)
     return figures
 
@@ -292,6 +289,9 @@ def main(argv=None):
     parser.add_argument("--peer", default=str(ROOT / ".venv-peer" / "bin" / "csvs-to-sqlite"),
                         help="the csvs-to-sqlite command (skipped if it is not there)")
     parser.add_argument("--repeat", type=int, default=30, help="requests per page timed")
+    parser.add_argument("--warm", type=int, default=2,
+                        help="requests per page before those timed, to warm the caches")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the throughput")
     parser.add_argument("--load-seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--throughput-seconds", type=float, default=3)
@@ -332,16 +332,17 @@ def main(argv=None):
     progress(f"sqlite-utils: {figures['sqlite_utils_s']} s; pages")
     named = pages(args.records)
     with Server(built) as server:
-        figures["latency_ms"] = {name: latency(server.base, path, args.repeat)
+        figures["latency_ms"] = {name: latency(server.base, path, args.repeat, args.warm)
                                  for name, path in named.items()}
-        figures["more_latency_ms"] = {name: latency(server.base, path, max(args.repeat // 3, 2))
+        fewer = max(args.repeat // 3, 1)
+        figures["more_latency_ms"] = {name: latency(server.base, path, fewer, args.warm)
                                       for name, path in more_pages(args.records).items()}
         progress("reader pages")
         figures["reader_latency_ms"] = {
-            name: latency(server.base, path, max(args.repeat // 3, 2))
+            name: latency(server.base, path, max(args.repeat // 3, 1), args.warm)
             for name, path in reader_pages(args.records).items()}
         figures["reader_pair_latency_ms"] = {
-            name: latency(server.base, path, max(args.repeat // 6, 2))
+            name: latency(server.base, path, max(args.repeat // 6, 1), args.warm)
             for name, path in reader_pairs().items()}
         figures["reader_over_target"] = over_target(
             {**figures["reader_latency_ms"], **figures["reader_pair_latency_ms"]})
@@ -351,7 +352,7 @@ def main(argv=None):
         figures["server_rss_mb"] = server.rss_mb()
     progress("throughput side by side with Datasette")
     figures["throughput_rps"] = throughput(built, args.records, args.throughput_seconds,
-                                           args.throughput_connections)
+                                           args.throughput_connections, args.rounds)
     figures["machine"] = {"cores": os.cpu_count(), "memory_gb": _memory_gb()}
 
     text = json.dumps(figures, indent=2)

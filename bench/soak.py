@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-
 from harness import Server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -14,9 +14,9 @@ from .schema import PAGE_SIZE
 def database(output, schema, before_replace=None):
     """Yields a connection to a new database with `schema` (SQL), in a temporary file beside
     `output`, outside any transaction. When the block completes, `before_replace` (if given)
-    is called with the temporary file's path, and the file is renamed over `output`. Any failure, or a signal, leaves an existing output file exactly as it was and
-    removes the temporary file; one left by a build that was killed outright goes at the
-    next build."""
+    is called with the temporary file's path, and the file is renamed over `output`. Any
+    failure, or a signal, leaves an existing output file exactly as it was and removes the
+    temporary file; one left by a build that was killed outright goes at the next build."""
     output = Path(output)
     remove_abandoned(output)
     descriptor, temporary = tempfile.mkstemp(

@@ -10,8 +10,17 @@ that order, and every other table in the editors' order.
 
 from . import names
 from .schema import ANY_CASE_INDEX
-from .sources import (DOCUMENT_TYPES, ENTITIES, LAYOUTS, ORGANISATIONS, PEOPLE, RECORDS,
-                      COLLECTIONS, SUBJECTS, Problem)
+from .sources import (
+    COLLECTIONS,
+    DOCUMENT_TYPES,
+    ENTITIES,
+    LAYOUTS,
+    ORGANISATIONS,
+    PEOPLE,
+    RECORDS,
+    SUBJECTS,
+    Problem,
+)
 
 # What each column that refers to another file refers to.
 _REFERS_TO = {"type": DOCUMENT_TYPES, "document_id": RECORDS, "person_id": PEOPLE,

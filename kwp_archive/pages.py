@@ -3,6 +3,7 @@ rows are grouped. The plugins run these; the tests can reach them without a serv
 
 from .schema import ROLES
 
+
 def parties_of(document):
     """SQL for a document's people and organisations (link_table, id, label, role, place):
     people first, then organisations, each in the editors' order (the order of a letter's

@@ -3,7 +3,9 @@
     python -m kwp_archive.publish DIR [--database archive.db] [--inspect-file inspect-data.json]
 
 The directory holds the database and its inspect file, metadata.yml, plugins/, templates/
-and this package (the plugins import it), requirements.txt with every runtime package pinned,
+and this package (the plugins import it), requirements.txt with every package pinned as
+`make run` installs them (requirements/run.txt) and the app's own plugins
+(requirements/published.txt),
 a Procfile with the start command, and a Dockerfile and fly.toml for Fly (the Dockerfile also
 serves Cloud Run). The start command is `python -m kwp_archive.site`: the very code `make run`
 uses, so the settings cannot drift.
@@ -11,26 +13,21 @@ uses, so the settings cannot drift.
 
 import argparse
 import shutil
-from importlib import metadata
 from pathlib import Path
-
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 from . import site
 
-# Plugins the published app adds to what `make run` has. datasette-hashed-urls puts the
-# database's content hash in every URL and gives those pages far-future cache headers, so a
-# CDN may keep them for good, and a rebuild (a new hash) can never be answered from a stale
-# cache. Locally it would only get in the way of plain /archive/ links.
-APP_PLUGINS = {"datasette-hashed-urls": "0.4"}
-# Installers, not something the app runs.
-NOT_PINNED = {"pip", "setuptools", "wheel"}
-PROJECT = "kwp-archive"
+# What `make run` installs, and the plugins the published app adds to it: there,
+# datasette-hashed-urls puts the database's content hash in every URL and gives those pages
+# far-future cache headers, so a CDN may keep them for good, and a rebuild (a new hash) can
+# never be answered from a stale cache. Locally it would only get in the way of plain
+# /archive/ links.
+REQUIREMENTS = (site.ROOT / "requirements" / "run.txt",
+                site.ROOT / "requirements" / "published.txt")
 PORT = 8080
 # A host serves on every address (HOST=0.0.0.0 unless told otherwise); the tests run it on
 # the loopback address alone.
-START = "python -m kwp_archive.site --host ${HOST:-0.0.0.0} --port ${PORT:-%d}" % PORT
+START = f"python -m kwp_archive.site --host ${{HOST:-0.0.0.0}} --port ${{PORT:-{PORT}}}"
 
 DOCKERFILE = f"""\
 FROM python:3.11-slim
@@ -64,21 +61,9 @@ primary_region = "ams"
 
 
 def pinned_requirements():
-    """`name==version` for every package the site needs at run time, from this environment."""
-    pins, todo = {}, [Requirement(requirement) for requirement in metadata.requires(PROJECT)
-                      if "extra ==" not in requirement]
-    while todo:
-        requirement = todo.pop()
-        name = canonicalize_name(requirement.name)
-        if name in pins or name in NOT_PINNED:
-            continue
-        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
-            continue
-        pins[name] = metadata.version(name)
-        for needed in metadata.requires(name) or []:
-            todo.append(Requirement(needed))
-    pins.update(APP_PLUGINS)
-    return [f"{name}=={version}" for name, version in sorted(pins.items())]
+    """`name==version` for every package the published app installs."""
+    return [line for path in REQUIREMENTS for line in path.read_text().splitlines()
+            if line and not line.startswith("#")]
 
 
 def write(directory, database="archive.db", inspect_file="inspect-data.json"):

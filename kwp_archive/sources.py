@@ -14,9 +14,9 @@ import io
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from . import dates, names, provenance
 from .schema import ROLES

@@ -15,6 +15,7 @@ from kwp_archive import pipeline, site
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import harness  # noqa: E402
+
 # A frozen copy of the first 20 records: the site tests pin exact counts and rows, so they
 # read this, not sources/, which grows with the collection (tests/test_collection.py).
 SOURCES = ROOT / "tests" / "data" / "sources"

@@ -44,9 +44,10 @@ def test_synth_is_deterministic_and_varied(tmp_path):
 def test_benchmark_runs_at_a_tiny_size(tmp_path):
     report_file = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--records", "300", "--repeat", "2",
-         "--load-seconds", "1", "--connections", "2", "--throughput-seconds", "0.5",
-         "--throughput-connections", "2", "--json", str(report_file),
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--records", "300", "--repeat", "1",
+         "--warm", "0", "--load-seconds", "0.5", "--connections", "2",
+         "--throughput-seconds", "0.2", "--rounds", "1", "--throughput-connections", "2",
+         "--json", str(report_file),
          "--work", str(tmp_path / "work"), "--peer", str(tmp_path / "no-peer")],
         capture_output=True, text=True, timeout=300,
     )

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ARTIFACTS, ROOT
 
 
@@ -76,8 +75,8 @@ def test_searching_from_home_and_downloading_csv(server, page):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("title", ["Documents per year", "Documents per month", "Documents per type",
-                                   "Documents received"])
+@pytest.mark.parametrize("title", ["Documents per year", "Documents per month",
+                                   "Documents per type", "Documents received"])
 def test_charts_draw_from_the_home_page_links(server, page, title):
     base, _ = server
     page.goto(base + "/")

@@ -5,11 +5,9 @@ import json
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import sqlite_utils
-
 from conftest import ROOT, SOURCES, edit, live_processes
 
 

@@ -9,10 +9,9 @@ import jsonschema
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from conftest import edit, make_datasette
 
 from kwp_archive import citations, pipeline
-
-from conftest import edit, make_datasette
 
 CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text())
 PUBLISHER = "History and Public Policy Program Digital Archive"
@@ -148,7 +147,8 @@ async def test_recommended_citation_on_the_row_page_and_in_a_query(ds):
     assert expected in page
     rows = (await ds.client.get("/archive/citations.json?_shape=array")).json()
     assert len(rows) == 20
-    assert rows[0]["citation"] == f"“Soviet Report on Communists in Korea, 1945,” 1945, {PUBLISHER}."
+    assert rows[0]["citation"] == (
+        f"“Soviet Report on Communists in Korea, 1945,” 1945, {PUBLISHER}.")
     cited = next(row for row in rows if row["id"] == CITED)
     assert cited["citation"] == (
         "“Telegram from A. Mikoyan to the CPSU Central Committee,” September 21, 1956, "
@@ -162,7 +162,8 @@ STRESS_TITLE = 'A "quoted" {braced} title & 100% of $5 for #1 under_score, café
 
 @pytest.fixture
 async def stress_ds(tmp_path, sources_dir):
-    edit(sources_dir / "records.csv", "1955,The Main Issues for the Conversation with the Korean Comrades,",
+    edit(sources_dir / "records.csv",
+         "1955,The Main Issues for the Conversation with the Korean Comrades,",
          '1955,"' + STRESS_TITLE.replace('"', '""') + '",')
     edit(sources_dir / "people.csv", "shepilov,Shepilov,,", "shepilov,Shepilov & {Co} 100%,,")
     edit(sources_dir / "document_people.csv", "1956-09-17-mikoyan,mikoyan,author",

@@ -8,10 +8,9 @@ import sqlite3
 from collections import Counter
 
 import pytest
+from conftest import ROOT, make_datasette
 
 from kwp_archive import pipeline, provenance
-
-from conftest import ROOT, make_datasette
 
 SOURCES = ROOT / "sources"
 

@@ -7,11 +7,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
-
+from conftest import make_datasette
 
 from kwp_archive import pipeline
-
-from conftest import make_datasette
 
 RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
 
@@ -74,7 +72,8 @@ def test_server_answers_others_while_a_runaway_query_runs(server):
     assert finished == [("documents", 200), ("search", 200), ("runaway", 400)]
 
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+HOSTILE = ('<script>alert(1)</script><img src=x onerror="alert(2)">'
+           '<a href="javascript:alert(3)">x</a>')
 # A real-looking page of the archive whose query string carries markup: links built from a
 # source_url must escape it too.
 ARCHIVE_PAGE = "https://digitalarchive.wilsoncenter.org/document/1"
@@ -101,7 +100,8 @@ async def hostile_ds(tmp_path_factory):
                                 ["doc-1", "p-2", "recipient"], ["doc-2", "p-1", "recipient"]],
         "document_organisations.csv": [["document_id", "organisation_id", "role"],
                                        ["doc-1", "o-1", "mentioned"]],
-        "collections.csv": [["id", "name", "source_url"], ["c-1", "Plenum " + HOSTILE, ARCHIVE_PAGE]],
+        "collections.csv": [["id", "name", "source_url"],
+                            ["c-1", "Plenum " + HOSTILE, ARCHIVE_PAGE]],
         "subjects.csv": [["id", "name", "source_url"], ["s-1", "Purges " + HOSTILE, ARCHIVE_PAGE]],
         "document_collections.csv": [["document_id", "collection_id"], ["doc-1", "c-1"]],
         "document_subjects.csv": [["document_id", "subject_id"], ["doc-1", "s-1"]],

@@ -7,7 +7,6 @@ import sys
 
 import frictionless
 import pytest
-
 from conftest import ROOT, SOURCES
 
 

@@ -9,11 +9,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
-
-from kwp_archive import site
-
 import harness
+import pytest
 from conftest import ROOT
 from test_serve import fetch_json
 
@@ -45,7 +42,8 @@ def test_the_app_carries_database_metadata_plugins_and_templates(app):
 def test_every_requirement_is_pinned(app):
     lines = (app / "requirements.txt").read_text().split()
     assert all(re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line) for line in lines), lines
-    pinned = dict(line.split("==") for line in lines)
+    pinned = {name.lower().replace("_", "-"): version
+              for name, version in (line.split("==") for line in lines)}
     assert len(pinned) == len(lines), "a package pinned twice under two spellings"
     from importlib import metadata
     for name in ("datasette", "datasette-vega", "uvicorn", "jinja2", "typing-extensions"):
@@ -74,11 +72,13 @@ def test_the_start_command_serves_immutable_with_the_inspect_file_and_settings(a
 @pytest.fixture(scope="module")
 def running_app(app, tmp_path_factory):
     """The app started by its own Procfile command, with its pinned CDN plugin added to this
-    environment's packages (no container engine)."""
+    environment's packages (no container engine), from the files `make test` keeps of it:
+    no network."""
     deps = tmp_path_factory.mktemp("deps")
     pinned = next(line for line in (app / "requirements.txt").read_text().split()
                   if line.startswith("datasette-hashed-urls=="))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--no-index", "--find-links", str(ROOT / ".venv" / "published-wheels"),
                     "--target", str(deps), pinned], check=True, timeout=300)
     from harness import Running, free_port
     port = free_port()

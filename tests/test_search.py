@@ -4,13 +4,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SOURCES, edit, make_datasette
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_site import rows_of
 
 from kwp_archive import pipeline
-
-from conftest import ROOT, SOURCES, edit, make_datasette
-from test_site import rows_of
 
 PAK_HEON_YEONG = {"1946-11-22-shtykov-report", "1955-12-02-pak-il-u-decision"}
 KIM_IL_SUNG = {"1945-soviet-report", "1946-08-29-kim-il-sung-speech",

@@ -6,10 +6,10 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from conftest import make_datasette
 from datasette.utils import module_from_path
 from markupsafe import escape
 
-from conftest import make_datasette
 from kwp_archive import pipeline, site
 
 

@@ -1,11 +1,10 @@
 """Each validation rule of the source reader, reported as FILE:LINE: column: message."""
 
 import pytest
+from conftest import edit
 
 from kwp_archive.pipeline import check
 from kwp_archive.sources import SourceError
-
-from conftest import edit
 
 
 def problems(directory):
@@ -34,7 +33,8 @@ def test_missing_required_column(sources_dir):
 
 
 def test_duplicate_id_names_the_second_row(sources_dir):
-    edit(sources_dir / "people.csv", "shtykov,Shtykov,,\n", "shtykov,Shtykov,,\nkim-il-sung,Kim,,\n")
+    edit(sources_dir / "people.csv", "shtykov,Shtykov,,\n",
+         "shtykov,Shtykov,,\nkim-il-sung,Kim,,\n")
     problem = only_problem(sources_dir)
     assert problem.startswith(f"{sources_dir / 'people.csv'}:4: id: 'kim-il-sung' is used")
 
