@@ -132,65 +132,56 @@ def _column_counts():
         yield "DROP TABLE temp.facet_cube;\n"
 
 
-# The arrays' counts are read from a narrow copy of the documents that have an item, with
-# the documents of the same arrays counted together first: a million documents have some
-# thousands of lists of subjects, so each list is taken apart once, not once per document.
-_LISTED_DOCUMENTS = """
-CREATE TEMP TABLE listed_documents AS
-SELECT rowid AS document, type, year, date_precision, collections, subjects FROM documents
-WHERE collections != '[]' OR subjects != '[]';
-"""
-_ARRAY_FACET_COUNT = """
-INSERT INTO facet_counts (table_name, column_name, value, count)
-SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
-FROM {rows} AS {table}, json_each({table}.{column}) AS item
-WHERE {table}.{column} != '[]' GROUP BY item.value;
-"""
-# Each array's items by the counted columns of their documents, for the pair counts both
-# ways: ?year=1956 -> its subjects; one subject -> its years.
-_LISTED_BY_COLUMNS = """
+# Each listing's documents with the counted columns of each, gathered once from the links,
+# for every count of the listings: the whole table's, and those of the pairs of a listing
+# and a counted column's value, both ways, or of two listings.
+_LISTED = """
 CREATE TEMP TABLE listed_{array} AS
-SELECT item.value AS name, alike.type, alike.year, alike.date_precision,
-    sum(alike.count) AS count
-FROM (
-    SELECT {array}, type, year, date_precision, count(*) AS count
-    FROM temp.listed_documents WHERE {array} != '[]'
-    GROUP BY 1, 2, 3, 4
-) AS alike, json_each(alike.{array}) AS item
-GROUP BY 1, 2, 3, 4;
+SELECT {links}.document_id, {names}.name, documents.type, documents.year,
+    documents.date_precision
+FROM {links}
+JOIN {names} ON {names}.id = {links}.{key}
+JOIN documents ON documents.id = {links}.document_id;
+CREATE INDEX temp.listed_{array}_document ON listed_{array}(document_id);
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT 'documents', '{array}', name, count(DISTINCT document_id) FROM temp.listed_{array}
+GROUP BY name;
 """
-_PAIRS_OF_LISTED = """
+_LISTED_PAIRS = """
 INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
-SELECT 'documents', '{filter_column}', {filter_value}, '{column}', {value}, sum(count)
+SELECT 'documents', '{filter}', {filter_value}, '{column}', {value}, count(*)
 FROM temp.listed_{array} GROUP BY {filter_value}, {value};
 """
-_ARRAY_BY_ARRAY = """
+_TWO_LISTINGS = """
 INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
-SELECT 'documents', '{array}', item.value, '{other}', other.value, sum(alike.count)
-FROM (
-    SELECT {array} AS items, {other} AS others, count(*) AS count
-    FROM temp.listed_documents WHERE {array} != '[]' AND {other} != '[]'
-    GROUP BY 1, 2
-) AS alike, json_each(alike.items) AS item, json_each(alike.others) AS other
-GROUP BY item.value, other.value;
+SELECT 'documents', '{array}', listed.name, '{other}', other.name, count(*)
+FROM temp.listed_{array} AS listed
+JOIN temp.listed_{other} AS other ON other.document_id = listed.document_id
+GROUP BY listed.name, other.name;
+"""
+# Arrays of the rows themselves (a party's roles) are counted from the arrays.
+_ARRAY_ITEMS = """
+INSERT INTO facet_counts (table_name, column_name, value, count)
+SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
+FROM {table}, json_each({table}.{column}) AS item GROUP BY item.value;
 """
 
 
 def _array_counts():
-    yield _LISTED_DOCUMENTS
+    for array, (links, key, names) in ARRAY_SOURCES.items():
+        yield _LISTED.format(array=array, links=links, key=key, names=names)
     for table, columns in COUNTED_ARRAY_FACETS.items():
-        rows = "temp.listed_documents" if table == "documents" else table
         for column in columns:
-            yield _ARRAY_FACET_COUNT.format(table=table, column=column, rows=rows)
+            if table != "documents":
+                yield _ARRAY_ITEMS.format(table=table, column=column)
     for array in ARRAY_SOURCES:
-        yield _LISTED_BY_COLUMNS.format(array=array)
         for column in COUNTED_FACETS["documents"]:
-            yield _PAIRS_OF_LISTED.format(array=array, filter_column=column,
-                                          filter_value=column, column=array, value="name")
-            yield _PAIRS_OF_LISTED.format(array=array, filter_column=array,
-                                          filter_value="name", column=column, value=column)
+            yield _LISTED_PAIRS.format(array=array, filter=column, filter_value=column,
+                                       column=array, value="name")
+            yield _LISTED_PAIRS.format(array=array, filter=array, filter_value="name",
+                                       column=column, value=column)
         for other in ARRAY_SOURCES:
-            yield _ARRAY_BY_ARRAY.format(array=array, other=other)
+            yield _TWO_LISTINGS.format(array=array, other=other)
 
 
 COUNTS = "".join((

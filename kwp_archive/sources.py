@@ -7,10 +7,8 @@ is checked over the rows as read (kwp_archive.loading), so that no file is ever 
 memory whole.
 """
 
-import codecs
 import csv
 import functools
-import io
 import itertools
 import re
 import unicodedata
@@ -134,8 +132,7 @@ class _Reader:
             self.usable = False
             return
         self.failed = False
-        lines = self._plain_lines() if _plain_text(self.path) else self._decoded_lines()
-        yield from self._rows_of(lines)
+        yield from self._rows_of(self._decoded_lines())
 
     def _rows_of(self, lines):
         """The rows of `lines` (an iterable of the file's lines as text, which sets
@@ -162,10 +159,6 @@ class _Reader:
                 line, start = start, reader.line_num + 1
                 if cells == []:
                     continue  # a blank line
-                if start - line > 1:
-                    # Lines read as they are: a quoted line break saved by Windows
-                    # (CRLF) is a line break, as _decoded_lines makes it.
-                    cells = [cell.replace("\r\n", "\n") for cell in cells]
                 if self._row_is_sound(line, cells):
                     yield line, dict(zip(header, cells))
             if self.failed:
@@ -174,14 +167,6 @@ class _Reader:
                 self.usable = False
         except csv.Error as error:
             self._csv_error(start, str(error))
-
-    def _plain_lines(self):
-        """The lines of a file that _plain_text found plain, read by the io module in C."""
-        # Not "utf-8-sig", whose decoder is written in Python: a BOM is passed over here.
-        with io.TextIOWrapper(open(self.path, "rb"), encoding="utf-8", newline="") as text:
-            if text.read(1) != "\ufeff":
-                text.seek(0)
-            yield from text
 
     def _row_is_sound(self, line, cells):
         if len(cells) != len(self.header):
@@ -284,9 +269,9 @@ class _Reader:
         return sound
 
     def _decoded_lines(self):
-        """The file's lines as text, one by one, for a file that _plain_text did not pass:
-        a BOM is accepted; at a NUL byte or bytes that are not UTF-8, the problem is reported
-        and the lines stop, with self.failed set."""
+        """The file's lines as text, one by one: a BOM is accepted; at a NUL byte or bytes
+        that are not UTF-8, the problem is reported and the lines stop, with self.failed
+        set. Read so rather than by the io module, which knows neither line."""
         with open(self.path, "rb") as file:
             for number, raw in enumerate(file, start=1):
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -311,37 +296,6 @@ class _Reader:
                 # A file saved with Windows line ends (CRLF) may break a quoted cell over
                 # lines as any other: that break is a line break, not a stray \r.
                 yield text[:-2] + "\n" if text.endswith("\r\n") else text
-
-
-_CHUNK = 1 << 20
-
-
-def _plain_text(path):
-    """Whether a file is UTF-8 with no NUL byte and no carriage return but at a line's end
-    (CRLF), as nearly every file is: its lines can then go to the csv module as the io
-    module reads them, in C, and the csv module counts them. Any other file is read line by
-    line (_Reader._decoded_lines), which finds the line of a problem. Looking costs a tenth
-    of what reading a file line by line in Python does."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as file:
-        while chunk := file.read(_CHUNK):
-            if chunk.endswith(b"\r"):
-                chunk += file.read(1)  # its line feed, if it has one
-            if b"\x00" in chunk or (b"\r" in chunk and _LONE_CARRIAGE_RETURN.search(chunk)):
-                return False
-            if not chunk.isascii() or decoder.getstate()[0]:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    return False
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-_LONE_CARRIAGE_RETURN = re.compile(rb"\r(?!\n)")
 
 
 def _identifier(reader, line, column, value):
@@ -369,18 +323,6 @@ def _text(reader, line, column, value, required=False):
                        "formula when they open our CSV downloads; reword the start of the cell")
         return False
     return True
-
-
-def _plainly_sound(texts):
-    """Whether every one of these cells passes _text's checks (but for `required`), with one
-    search for control characters in them all, and their first characters looked at
-    together: a million records need not be searched one cell at a time."""
-    if _CONTROL.search("".join(texts)):
-        return False
-    # Each cell empty or starting with a letter or a digit, as nearly all do: no formula.
-    first_characters = "".join([value[:1] for value in texts])
-    return (not first_characters or first_characters.isalnum()
-            or all(_formula_start(value) is None for value in texts))
 
 
 # A million records share some thousands of dates: each is parsed once.
@@ -454,16 +396,13 @@ def _document_type(reader, line, row):
 
 
 def _document(reader, line, row):
-    citation = tuple([row.get(column, "") for column in CITATION_COLUMNS])
-    # Cell by cell, in this order, only when a cell needs a closer look.
-    plain = bool(row["title"].strip()) and _plainly_sound(
-        (row["title"], row["summary"], *citation))
-    ok = plain or _text(reader, line, "title", row["title"], required=True)
-    ok &= plain or _text(reader, line, "summary", row["summary"])
+    citation = tuple(row.get(column, "") for column in CITATION_COLUMNS)
+    ok = _text(reader, line, "title", row["title"], required=True)
+    ok &= _text(reader, line, "summary", row["summary"])
     ok &= _identifier(reader, line, "type", row["type"])
     ok &= _source_url(reader, line, row["source_url"])
     for column, value in zip(CITATION_COLUMNS, citation):
-        ok &= plain or _text(reader, line, column, value)
+        ok &= _text(reader, line, column, value)
     try:
         date = _date(row["date"])
     except ValueError as error:

@@ -30,26 +30,17 @@ _NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_nex
 # counted_facets: live_limit); an array made from links over fewer (live_array_limit).
 LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
 
+# Each with :value, to count only that one (the filtered column's own facet), or null.
 _COUNTS = """
 select value, count from facet_counts
-where table_name = :table and column_name = :column
+where table_name = :table and column_name = :column and coalesce(value = :value, 1)
 order by count desc, value limit :limit
 """
 _PAIRS = """
 select value, count from facet_pairs
 where table_name = :table and filter_column = :filter and filter_value = :filter_value
-  and column_name = :column
+  and column_name = :column and coalesce(value = :value, 1)
 order by count desc, value limit :limit
-"""
-_COUNTS_OF_VALUE = """
-select value, count from facet_counts
-where table_name = :table and column_name = :column and value = :value limit :limit
-"""
-_PAIR_OF_VALUE = """
-select value, count from facet_pairs
-where table_name = :table and filter_column = :filter and filter_value = :filter_value
-  and column_name = :column and value = :value
-limit :limit
 """
 _TRIPLES = """
 select value, count from facet_triples
@@ -65,6 +56,9 @@ _STORED_VALUE = """
 select value from facet_counts
 where table_name = :table and column_name = :column and cast(value as text) = :text
 """
+# Columns whose values are the ids of another table's rows, shown by those rows' names.
+_NAMED_BY = {("documents", "type"): "document_types"}
+
 _LIVE = """
 select {column} as value, count(*) as count from ({sql})
 where {column} is not null
@@ -147,28 +141,23 @@ class CountedFacet(Facet):
         return rows[0]["value"] if rows else None
 
     async def _listing_name(self, array, listing_id):
-        _, _, names = ARRAY_SOURCES[array]
-        rows = await self._query(f"select name from {names} where id = :id", {"id": listing_id})
+        rows = await self._query(f"select name from {ARRAY_SOURCES[array][2]} where id = :id",
+                                 {"id": listing_id})
         return rows[0]["name"] if rows else None
 
     async def _from_counts(self, column, filters, size):
         """The counts the build made for this page, or None where it made none."""
         if filters is None or len(filters) > 2 or len(dict(filters)) < len(filters):
             return None
-        params = {"table": self.table, "column": column, "limit": size + 1}
+        params = {"table": self.table, "column": column, "limit": size + 1, "value": None}
         chosen = dict(filters)
         if column in chosen and column not in ARRAY_SOURCES:
             # A filtered column's own facet: its one value, on as many rows as the page has.
             params["value"] = chosen.pop(column)
-            if not chosen:
-                return await self._query(_COUNTS_OF_VALUE, params)
-            [(other, other_value)] = chosen.items()
-            return await self._query(_PAIR_OF_VALUE, {**params, "filter": other,
-                                                      "filter_value": other_value})
-        if not filters:
+        if not chosen:
             return await self._query(_COUNTS, params)
-        if len(filters) == 1:
-            [(filter, value)] = filters
+        if len(chosen) == 1:
+            [(filter, value)] = chosen.items()
             return await self._query(_PAIRS, {**params, "filter": filter,
                                               "filter_value": value})
         order = COUNTED_FACETS.get(self.table, ())
@@ -218,29 +207,19 @@ class CountedFacet(Facet):
         return values
 
     async def _labels(self, column, values):
-        """{value: (what selects it, its label)}: a listing's id and name for an array made
-        from links; a foreign key's value and the name of the row it points at."""
+        """{value: (what selects it, its label)}: for a listing, its id and its name (the
+        first listing of a name); for a column that names a row of another table (a
+        document's type), the value and that row's name."""
         if column in ARRAY_SOURCES:
-            names = ARRAY_SOURCES[column][2]
-            rows = await self._query(
-                f"select name, id from {names} where name in (select value from json_each(:v))"
-                " order by id", {"v": _json(values)})
-            return {row["name"]: (row["id"], row["name"]) for row in reversed(rows)}
-        keys = await self._query(
-            'select "table", "to" from pragma_foreign_key_list(:table) where "from" = :column',
-            {"table": self.table, "column": column})
-        if not keys:
+            names, by = ARRAY_SOURCES[column][2], "name"
+        elif (self.table, column) in _NAMED_BY:
+            names, by = _NAMED_BY[(self.table, column)], "id"
+        else:
             return {}
-        other, key = keys[0]["table"], keys[0]["to"]
-        rows = await self._query(
-            f"select {escape_sqlite(key)} as value, name from {escape_sqlite(other)} "
-            f"where {escape_sqlite(key)} in (select value from json_each(:v))",
-            {"v": _json(values)})
-        return {row["value"]: (row["value"], row["name"]) for row in rows}
-
-
-def _json(values):
-    return json.dumps(values)
+        rows = await self._query(f"select id, name from {names} where {by} in "
+                                 "(select value from json_each(:v)) order by id desc",
+                                 {"v": json.dumps(values)})
+        return {row[by]: (row["id"] if by == "name" else row[by], row["name"]) for row in rows}
 
 
 @hookimpl
