@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from kwp_archive import loading, names, pipeline, schema, sources
+from kwp_archive import loading, names, pipeline, provenance, schema, sources
 from kwp_archive.progress import Silent
 
 
@@ -35,8 +35,11 @@ def rows(path, layout):
             if layout is sources.RECORDS:
                 row["date_start"], row["date_end"], row["date_precision"], row["year"] = (
                     bounded(row["date"]))
+                row["source_kind"] = provenance.source_kind(row["source_url"])
             elif layout is sources.PEOPLE:
                 row["sort_name"] = names.sort_name(row["name"])
+                row["born"] = int(row["born"]) if row.get("born") else None
+                row["died"] = int(row["died"]) if row.get("died") else None
             elif layout is sources.DOCUMENT_TYPES:
                 row["sent"] = int(row.get("sent") == "yes")
             yield line, *(row.get(column, "") for column in layout.columns)
@@ -51,7 +54,9 @@ def main(directory, output):
     loading.stage(connection)
     connection.execute("BEGIN")
     for layout in sources.LAYOUTS:
-        loading.insert(connection, layout, rows(Path(directory) / layout.filename, layout))
+        path = Path(directory) / layout.filename
+        if path.exists():  # the benchmark's sources have no related documents, say
+            loading.insert(connection, layout, rows(path, layout))
     connection.execute("COMMIT")
     pipeline.finish(connection, Silent())
     connection.close()

@@ -8,24 +8,18 @@ the documents in the order a reader sees them (date, then id), so that their row
 that order, and every other table in the editors' order.
 """
 
-from . import names
+import re
+from urllib.parse import urlsplit
+
+from . import names, sources
+from .mentions import Mentions
 from .schema import ANY_CASE_INDEX
-from .sources import (
-    COLLECTIONS,
-    DOCUMENT_TYPES,
-    ENTITIES,
-    LAYOUTS,
-    ORGANISATIONS,
-    PEOPLE,
-    RECORDS,
-    SUBJECTS,
-    Problem,
-)
+from .sources import LAYOUTS, PARTY_LINKS, PEOPLE, RECORDS, Problem
 
 # What each column that refers to another file refers to.
-_REFERS_TO = {"type": DOCUMENT_TYPES, "document_id": RECORDS, "person_id": PEOPLE,
-              "organisation_id": ORGANISATIONS, "collection_id": COLLECTIONS,
-              "subject_id": SUBJECTS}
+_REFERS_TO = {"type": sources.DOCUMENT_TYPES, "document_id": RECORDS, "related_id": RECORDS,
+              "person_id": PEOPLE, "organisation_id": sources.ORGANISATIONS,
+              "collection_id": sources.COLLECTIONS, "subject_id": sources.SUBJECTS}
 
 
 def _as_read(layout):
@@ -45,22 +39,13 @@ def insert(connection, layout, rows):
     connection.executemany(f"INSERT INTO {_as_read(layout)} VALUES ({places})", rows)
 
 
-# The rows whose id an earlier row of the same file has already; for documents, whatever
-# its case (schema.ANY_CASE_INDEX).
-_TAKEN_IDS = """
-SELECT line, id, earlier_id FROM (
-    SELECT line, id,
-        first_value(id) OVER (PARTITION BY id {collation} ORDER BY line) AS earlier_id,
-        row_number() OVER (PARTITION BY id {collation} ORDER BY line) AS place
-    FROM {table}
-)
-WHERE place > 1
-"""
-# The links that an earlier row of the same file gives already.
-_REPEATED_LINKS = """
-SELECT line, {columns} FROM (
-    SELECT line, {columns},
-        row_number() OVER (PARTITION BY {columns} ORDER BY line) AS place
+# The rows whose key an earlier row of the same file has already, with that row's key: for
+# documents, an id whatever its case (schema.ANY_CASE_INDEX).
+_TAKEN = """
+SELECT line, {key}, earlier FROM (
+    SELECT line, {key},
+        first_value({first}) OVER (PARTITION BY {partition} ORDER BY line) AS earlier,
+        row_number() OVER (PARTITION BY {partition} ORDER BY line) AS place
     FROM {table}
 )
 WHERE place > 1
@@ -74,34 +59,36 @@ WHERE {column} NOT IN (SELECT id FROM {target})
 def problems(connection, readers):
     """Every problem that needs every row, as Problems with their files and lines."""
     found = []
-    for layout in ENTITIES:
-        reader = readers[layout.table]
-        collation = "COLLATE NOCASE" if layout is RECORDS else ""
-        for line, value, earlier in connection.execute(
-                _TAKEN_IDS.format(table=_as_read(layout), collation=collation)):
-            if value != earlier:
-                found.append(Problem(reader.name, line, "id", (
-                    f"{value!r} differs from the earlier id {earlier!r} only in case; "
-                    "reference managers would take them for one, so choose another id")))
-            else:
-                found.append(Problem(reader.name, line, "id",
-                                     f"{value!r} is used by an earlier row"))
     for layout in LAYOUTS:
-        if layout in ENTITIES:
-            continue
-        reader = readers[layout.table]
-        party = layout.columns[1]
-        for line, document_id, party_id, *role in connection.execute(_REPEATED_LINKS.format(
-                table=_as_read(layout), columns=", ".join(layout.columns))):
-            as_role = f" as {role[0]}" if role else ""
-            found.append(Problem(reader.name, line, party, f"{party_id!r} is already linked "
-                                 f"to {document_id!r}{as_role} by an earlier row"))
+        found += _taken(connection, readers[layout.table])
     for layout in LAYOUTS:
         for column in layout.columns:
             target = _REFERS_TO.get(column)
-            if target is None or target is layout:
-                continue
-            found += _unknown(connection, readers[layout.table], column, readers[target.table])
+            if target is not None and target is not layout:
+                found += _unknown(connection, readers[layout.table], column,
+                                  readers[target.table])
+    return found + _unlisted_hosts(connection, readers[PEOPLE.table],
+                                   readers[sources.REFERENCE_HOSTS.table])
+
+
+def _taken(connection, reader):
+    layout = reader.layout
+    key = ", ".join(layout.key)
+    partition = "id COLLATE NOCASE" if layout is RECORDS else key
+    sql = _TAKEN.format(key=key, first=layout.key[0], partition=partition,
+                        table=_as_read(layout))
+    found = []
+    for line, *values, earlier in connection.execute(sql):
+        if len(values) == 1 and values[0] != earlier:
+            message = (f"{values[0]!r} differs from the earlier id {earlier!r} only in case; "
+                       "reference managers would take them for one, so choose another id")
+        elif len(values) == 1:
+            message = f"{values[0]!r} is used by an earlier row"
+        else:
+            as_role = f" as {values[2]}" if len(values) > 2 else ""
+            message = (f"{values[1]!r} is already linked to {values[0]!r}{as_role} by an "
+                       "earlier row")
+        found.append(Problem(reader.name, line, layout.key[min(1, len(values) - 1)], message))
     return found
 
 
@@ -114,6 +101,34 @@ def _unknown(connection, reader, column, target):
             table=_as_read(reader.layout), column=column, target=_as_read(target.layout)))
         if value not in target.refused_ids
     ]
+
+
+_ADDRESS = re.compile(r"https?://\S+")
+
+
+def _unlisted_hosts(connection, people, hosts):
+    """A person's sources on a host that reference_hosts.csv does not list: a name, a
+    position or a date comes from a reference work, never from a mirror or a content farm.
+    A listed host stands for itself and the hosts below it (wikipedia.org for
+    en.wikipedia.org)."""
+    if not hosts.usable:
+        return []
+    listed = {host for (host,) in connection.execute(
+        f"SELECT host FROM {_as_read(hosts.layout)}")}
+    found = []
+    for line, given in connection.execute(f"SELECT line, sources FROM {_as_read(PEOPLE)}"):
+        for address in _ADDRESS.findall(given or ""):
+            # An address in parentheses, or at the end of a sentence, ends before them.
+            address = address.rstrip(".,;")
+            while address.endswith(")") and address.count("(") < address.count(")"):
+                address = address[:-1]
+            host = (urlsplit(address).hostname or "").removeprefix("www.")
+            parts = host.split(".")
+            if not any(".".join(parts[start:]) in listed for start in range(len(parts))):
+                found.append(Problem(people.name, line, "sources", (
+                    f"{host!r} is not a host of reference_hosts.csv: a person's names, "
+                    f"position and dates come from a reference work ({address})")))
+    return found
 
 
 def likely_duplicates(connection, reader):
@@ -129,6 +144,29 @@ def likely_duplicates(connection, reader):
                 f"{name!r} ({person_id}) may be the same person as {earlier[1]!r} "
                 f"({earlier[0]}, line {earlier[2]}): the names fold to the same key",
             ))
+    return warnings
+
+
+def unlinked_people(connection, readers):
+    """Warnings for each person a document's title or summary names who is not linked to
+    it, unless unlinked.csv says why."""
+    mentions = Mentions(connection.execute(f"SELECT id, name, aliases FROM {_as_read(PEOPLE)}"))
+    reader, warnings = readers[RECORDS.table], []
+    people = dict(connection.execute(f"SELECT id, name FROM {_as_read(PEOPLE)}"))
+    for line, document_id, title, summary in connection.execute(
+            f"SELECT line, id, title, summary FROM {_as_read(RECORDS)} ORDER BY line"):
+        named = mentions.named(title) | mentions.named(summary)
+        if not named:
+            continue
+        known = {person_id for (person_id,) in connection.execute(
+            f"SELECT person_id FROM {_as_read(sources.DOCUMENT_PEOPLE)} WHERE document_id = ?"
+            f" UNION SELECT person_id FROM {_as_read(sources.UNLINKED)} WHERE document_id = ?",
+            (document_id, document_id))}
+        for person_id in sorted(named - known):
+            warnings.append(Problem(reader.name, line, "title" if person_id in mentions.named(
+                title) else "summary", f"names {people[person_id]} ({person_id}), who is not "
+                "linked to the record: link them in document_people.csv, or say why not in "
+                "unlinked.csv"))
     return warnings
 
 
@@ -163,7 +201,7 @@ def write(connection):
     their collections' and subjects' links, so those go first; the links to parties, which
     carry their documents' dates, last."""
     for layout in LAYOUTS:
-        if layout is RECORDS or layout.columns[-1] == "role":
+        if layout is RECORDS or layout in PARTY_LINKS:
             continue
         connection.execute(_IN_ORDER.format(table=layout.table, as_read=_as_read(layout),
                                             columns=", ".join(layout.columns)))
@@ -173,8 +211,6 @@ def write(connection):
                                   key="collection_id"),
         subjects=_NAMES.format(names="subjects", links="document_subjects", key="subject_id")))
     connection.execute(ANY_CASE_INDEX)
-    for layout in LAYOUTS:
-        if layout.columns[-1] == "role":
-            connection.execute(_DATED_LINKS.format(
-                table=layout.table, as_read=_as_read(layout),
-                columns=", ".join(layout.columns)))
+    for layout in PARTY_LINKS:
+        connection.execute(_DATED_LINKS.format(table=layout.table, as_read=_as_read(layout),
+                                               columns=", ".join(layout.columns)))

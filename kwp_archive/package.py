@@ -10,11 +10,11 @@ import yaml
 
 TABLES = ("documents", "people", "organisations", "document_types", "collections", "subjects",
           "document_people", "document_organisations", "document_collections",
-          "document_subjects")
+          "document_subjects", "related_documents", "reference_hosts", "unlinked_mentions")
 _TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
 # Text columns that the sources may leave empty; every other column always has a value.
-_MAY_BE_EMPTY = {"summary", "aliases", "position", "sources", "description", "archive",
-                 "archive_reference", "translator", "original_language"}
+_MAY_BE_EMPTY = {"summary", "aliases", "position", "born", "died", "sources", "description",
+                 "archive", "archive_reference", "translator", "original_language"}
 
 
 def write(database, directory, metadata_path) -> Path:

@@ -32,6 +32,26 @@ where document_collections.document_id = :id
 order by link_table, label
 """
 
+# The documents related to one (related_documents), either way, in date order, each with what
+# it is to this one, in words.
+DOCUMENT_RELATED = """
+select 'documents' as link_table, documents.id, documents.title as label, documents.date,
+    related.relation, related.direction
+from (
+    select related_id as other, relation, 'to' as direction from related_documents
+    where document_id = :id
+    union all
+    select document_id, relation, 'from' from related_documents where related_id = :id
+) as related
+join documents on documents.id = related.other
+order by documents.date, documents.id
+"""
+# What the other document is to this one: (relation, direction) -> words.
+RELATED_AS = {("same document", "to"): "The same document, in another record",
+              ("same document", "from"): "The same document, in another record",
+              ("draft of", "to"): "This is a draft of", ("draft of", "from"): "Its draft",
+              ("enclosure of", "to"): "Enclosed with", ("enclosure of", "from"): "Encloses"}
+
 # The documents just before and after one in time: by date as stored (a year sorts before the
 # days within it), then by id among documents of the same date.
 DOCUMENT_NEIGHBOURS = """

@@ -52,6 +52,7 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
         warnings += loading.likely_duplicates(connection, readers[PEOPLE.table])
+        warnings += loading.unlinked_people(connection, readers)
         finish(connection, progress)
         counts = {layout.table: connection.execute(
             f"SELECT count(*) FROM {layout.table}").fetchone()[0] for layout in sources.LAYOUTS}

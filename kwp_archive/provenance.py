@@ -32,8 +32,22 @@ def url_problem(url: str):
     return None
 
 
+# What kind of page of the archive a record's facts were read from.
+SOURCE_KINDS = ("document", "file", "listing")
+
+
+def source_kind(url: str):
+    """"document" for the document's own page, "file" for a file of it (an address of its
+    PDF), "listing" for any page that lists it (a subject, a collection, a search)."""
+    path = urlsplit(url).path
+    if path.startswith("/document/"):
+        return "file" if path.endswith(".pdf") else "document"
+    return "listing"
+
+
 def document_page(url: str):
-    """`url` if it is a document's own page on the archive (not a listing), else None."""
-    if url and not url_problem(url) and urlsplit(url).path.startswith("/document/"):
+    """`url` if it leads to the document itself on the archive (its page or its file), not
+    to a listing; else None."""
+    if url and not url_problem(url) and source_kind(url) != "listing":
         return url
     return None

@@ -6,6 +6,9 @@ from .search import NAME_KEYS
 # A participant is a party to a conversation or meeting that someone else recorded.
 ROLES = ("author", "recipient", "participant", "mentioned")
 _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
+# How one document's record is related to another's (related_documents).
+RELATIONS = ("same document", "draft of", "enclosure of")
+_RELATION_CHECK = ", ".join(f"'{relation}'" for relation in RELATIONS)
 
 # Pages of 8 KB, not SQLite's 4: half as many pages to read and write for the same rows
 # (bench/RESULTS.md).
@@ -33,6 +36,7 @@ CREATE TABLE documents (
     type TEXT NOT NULL REFERENCES document_types(id),
     summary TEXT NOT NULL,
     source_url TEXT NOT NULL,
+    source_kind TEXT NOT NULL CHECK (source_kind IN ('document', 'file', 'listing')),
     archive TEXT NOT NULL,
     archive_reference TEXT NOT NULL,
     translator TEXT NOT NULL,
@@ -46,6 +50,8 @@ CREATE TABLE people (
     sort_name TEXT NOT NULL,
     aliases TEXT NOT NULL,
     position TEXT NOT NULL,
+    born INTEGER,
+    died INTEGER,
     sources TEXT NOT NULL DEFAULT '',
     document_count INTEGER NOT NULL DEFAULT 0,
     roles TEXT NOT NULL DEFAULT '[]'
@@ -94,6 +100,28 @@ CREATE TABLE document_subjects (
     document_id TEXT NOT NULL REFERENCES documents(id),
     subject_id TEXT NOT NULL REFERENCES subjects(id),
     PRIMARY KEY (document_id, subject_id)
+);
+-- Two records of one document (two translations, two copies), a draft and what it became, an
+-- enclosure and the document it was sent with.
+CREATE TABLE related_documents (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    related_id TEXT NOT NULL REFERENCES documents(id),
+    relation TEXT NOT NULL CHECK (relation IN ({_RELATION_CHECK})),
+    source_url TEXT NOT NULL,
+    PRIMARY KEY (document_id, related_id)
+);
+-- The pages that may vouch for a person's names, position and dates: editorial policy.
+CREATE TABLE reference_hosts (
+    host TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    why TEXT NOT NULL
+);
+-- People a document's title or summary names whom the editors do not link to it, and why.
+CREATE TABLE unlinked_mentions (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    why TEXT NOT NULL,
+    PRIMARY KEY (document_id, person_id)
 );
 CREATE TABLE correspondence (
     author TEXT NOT NULL,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates, names, provenance
-from .schema import ROLES
+from .schema import RELATIONS, ROLES
 
 ALIAS_SEPARATOR = ";"
 # How the database stores a list of aliases.
@@ -55,48 +55,66 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class Layout:
-    """A source file: the table its rows go to, its columns, and those of its rows as read
-    (after the line each starts on), in the order its loader yields them."""
+    """A source file: the table its rows go to, its required and optional columns, the
+    columns of its rows as read (after the line each starts on, in the order its loader
+    yields them; its required ones if not given), and those no two rows may share."""
     table: str
     filename: str
     required: tuple
-    optional: tuple
-    columns: tuple
+    optional: tuple = ()
+    columns: tuple = ()
+    key: tuple = ("id",)
+    # A file a source set may leave out, as having no rows.
+    may_be_absent: bool = False
+
+    def __post_init__(self):
+        if not self.columns:
+            object.__setattr__(self, "columns", self.required)
 
 
 # The citation columns hold what the archive's citation of the document gives, and are empty
 # where no page of the archive gives it.
 CITATION_COLUMNS = ("archive", "archive_reference", "translator", "original_language")
-_ENTITY = ("id", "name")
-_LINK = ("document_id", "person_id", "role")
-DOCUMENT_TYPES = Layout("document_types", "document_types.csv", _ENTITY, ("description", "sent"),
-                        ("id", "name", "description", "sent"))
+DOCUMENT_TYPES = Layout("document_types", "document_types.csv", ("id", "name"),
+                        ("description", "sent"), ("id", "name", "description", "sent"))
 RECORDS = Layout("documents", "records.csv",
                  ("id", "date", "title", "summary", "type", "source_url"), CITATION_COLUMNS,
                  ("id", "date", "date_start", "date_end", "date_precision", "year", "title",
-                  "type", "summary", "source_url", *CITATION_COLUMNS))
-# sources: where the aliases were read (the pages' addresses), or why a person has none.
-PEOPLE = Layout("people", "people.csv", _ENTITY, ("aliases", "position", "sources"),
-                ("id", "name", "sort_name", "aliases", "position", "sources"))
-ORGANISATIONS = Layout("organisations", "organisations.csv", _ENTITY, ("aliases",),
+                  "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS))
+# sources: the reference pages that give the person's names, position and years, or why a
+# person has none.
+PEOPLE = Layout("people", "people.csv", ("id", "name"),
+                ("aliases", "position", "born", "died", "sources"),
+                ("id", "name", "sort_name", "aliases", "position", "born", "died", "sources"))
+ORGANISATIONS = Layout("organisations", "organisations.csv", ("id", "name"), ("aliases",),
                        ("id", "name", "aliases"))
-COLLECTIONS = Layout("collections", "collections.csv", (*_ENTITY, "source_url"), (),
-                     (*_ENTITY, "source_url"))
-SUBJECTS = Layout("subjects", "subjects.csv", (*_ENTITY, "source_url"), (),
-                  (*_ENTITY, "source_url"))
-DOCUMENT_PEOPLE = Layout("document_people", "document_people.csv", _LINK, (), _LINK)
-_ORGANISATION_LINK = ("document_id", "organisation_id", "role")
+COLLECTIONS = Layout("collections", "collections.csv", ("id", "name", "source_url"))
+SUBJECTS = Layout("subjects", "subjects.csv", ("id", "name", "source_url"))
+# The hosts whose pages may vouch for a person (editorial policy).
+REFERENCE_HOSTS = Layout("reference_hosts", "reference_hosts.csv", ("host", "kind", "why"),
+                         key=("host",), may_be_absent=True)
+DOCUMENT_PEOPLE = Layout("document_people", "document_people.csv",
+                         ("document_id", "person_id", "role"),
+                         key=("document_id", "person_id", "role"))
 DOCUMENT_ORGANISATIONS = Layout("document_organisations", "document_organisations.csv",
-                                _ORGANISATION_LINK, (), _ORGANISATION_LINK)
-_IN_COLLECTION, _IN_SUBJECT = ("document_id", "collection_id"), ("document_id", "subject_id")
+                                ("document_id", "organisation_id", "role"),
+                                key=("document_id", "organisation_id", "role"))
 DOCUMENT_COLLECTIONS = Layout("document_collections", "document_collections.csv",
-                              _IN_COLLECTION, (), _IN_COLLECTION)
-DOCUMENT_SUBJECTS = Layout("document_subjects", "document_subjects.csv", _IN_SUBJECT, (),
-                           _IN_SUBJECT)
+                              ("document_id", "collection_id"),
+                              key=("document_id", "collection_id"))
+DOCUMENT_SUBJECTS = Layout("document_subjects", "document_subjects.csv",
+                           ("document_id", "subject_id"), key=("document_id", "subject_id"))
+RELATED = Layout("related_documents", "related.csv",
+                 ("document_id", "related_id", "relation", "source_url"),
+                 key=("document_id", "related_id"), may_be_absent=True)
+UNLINKED = Layout("unlinked_mentions", "unlinked.csv", ("document_id", "person_id", "why"),
+                  key=("document_id", "person_id"), may_be_absent=True)
 # In the order they are read and written: what a file refers to comes before it.
 LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS,
-           DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS, DOCUMENT_SUBJECTS)
-ENTITIES = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS)
+           REFERENCE_HOSTS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS,
+           DOCUMENT_SUBJECTS, RELATED, UNLINKED)
+# Links of a document to a party, which carry the document's date.
+PARTY_LINKS = (DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
 # How document_types.csv says whether documents of a type are sent to someone.
 SENT = {"yes": 1, "no": 0, "": 0}
 
@@ -128,8 +146,9 @@ class _Reader:
 
     def rows(self) -> Iterator[tuple]:
         if not self.path.is_file():
-            self.problem(1, "file", "not found: every source set needs this file")
-            self.usable = False
+            if not self.layout.may_be_absent:
+                self.problem(1, "file", "not found: every source set needs this file")
+                self.usable = False
             return
         self.failed = False
         yield from self._rows_of(self._decoded_lines())
@@ -411,7 +430,8 @@ def _document(reader, line, row):
     if not ok:
         return None
     return (row["id"], date.text, date.start, date.end, date.precision, date.year,
-            row["title"], row["type"], row["summary"], row["source_url"], *citation)
+            row["title"], row["type"], row["summary"], row["source_url"],
+            provenance.source_kind(row["source_url"]), *citation)
 
 
 def _listing(reader, line, row):
@@ -425,11 +445,23 @@ def _person(reader, line, row):
     ok = _name(reader, line, "name", row["name"], required=True)
     ok &= _text(reader, line, "position", row.get("position", ""))
     ok &= _text(reader, line, "sources", row.get("sources", ""))
+    years = [_year(reader, line, column, row.get(column, "")) for column in ("born", "died")]
     aliases = _aliases(reader, line, row.get("aliases", ""))
-    if not ok or aliases is None:
+    if not ok or aliases is None or False in years:
         return None
     return (row["id"], row["name"], names.sort_name(row["name"]), ALIAS_JOIN.join(aliases),
-            row.get("position", ""), row.get("sources", ""))
+            row.get("position", ""), *years, row.get("sources", ""))
+
+
+def _year(reader, line, column, value):
+    """A year of a person's life as a number, None if not given, False if not a year."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        reader.problem(line, column, f"{value!r} is not a year: write it as YYYY, or leave "
+                       "it empty where no reference page gives it")
+        return False
+    return int(value)
 
 
 def _organisation(reader, line, row):
@@ -440,18 +472,49 @@ def _organisation(reader, line, row):
     return row["id"], row["name"], ALIAS_JOIN.join(aliases)
 
 
-def _links(reader):
-    """A link of a document to a party (with a role), a collection or a subject."""
+def _one_of(allowed, what):
+    def check(reader, line, column, value):
+        if value in allowed:
+            return True
+        reader.problem(line, column, f"{value!r} is not {what}; use one of: "
+                       + ", ".join(allowed))
+        return False
+    return check
+
+
+# How a cell of the other files is checked, by its column.
+_CELL_CHECKS = {"role": _one_of(ROLES, "a role"),
+                "relation": _one_of(RELATIONS, "a relation"),
+                "source_url": lambda reader, line, column, value: _source_url(reader, line, value),
+                "host": lambda reader, line, column, value: _host(reader, line, value)}
+
+
+def _cells(reader):
+    """The rows of a file of links (a document's parties, listings, related documents) or
+    of reference hosts: each cell an id where its column ends in _id, else as its column
+    requires, else text that may not be empty."""
     for line, row in reader.rows():
-        ids = [row[column] for column in reader.layout.required if column != "role"]
-        ok = all([_identifier(reader, line, column, row[column])
-                  for column in reader.layout.required if column != "role"])
-        if "role" in reader.layout.required and row["role"] not in ROLES:
-            reader.problem(line, "role", f"{row['role']!r} is not a role; use one of: "
-                           + ", ".join(ROLES))
-            ok = False
+        ok = True
+        for column in reader.layout.required:
+            if column.endswith("_id"):
+                ok &= _identifier(reader, line, column, row[column])
+            else:
+                check = _CELL_CHECKS.get(column)
+                ok &= check(reader, line, column, row[column]) if check else _text(
+                    reader, line, column, row[column], required=True)
         if ok:
-            yield line, *ids, *([row["role"]] if "role" in reader.layout.required else [])
+            yield line, *(row[column] for column in reader.layout.columns)
+
+
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def _host(reader, line, value):
+    if _HOST.fullmatch(value):
+        return True
+    reader.problem(line, "host", f"{value!r} is not a host name: write it as it appears in "
+                   "an address, in lower case, e.g. en.wikipedia.org or wikipedia.org")
+    return False
 
 
 _VALUES_OF = {"document_types": _document_type, "documents": _document, "people": _person,
@@ -462,7 +525,7 @@ def read(reader):
     """The rows of a reader's file that pass every check of one row, each as the line it
     starts on and its values in the order of its layout's `columns`."""
     values_of = _VALUES_OF.get(reader.layout.table)
-    return _entities(reader, values_of) if values_of else _links(reader)
+    return _entities(reader, values_of) if values_of else _cells(reader)
 
 
 def readers(directory, problems, warnings):

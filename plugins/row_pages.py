@@ -6,7 +6,7 @@ order."""
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
 
-from kwp_archive import names, pages, provenance
+from kwp_archive import names, pages
 from kwp_archive.sources import ALIAS_JOIN
 
 RECORDS = {
@@ -46,11 +46,11 @@ def extra_template_vars(view_name, request, datasette):
         if table == "documents":
             context["row_links"] = pages.group_by_role(links)
             context["listings"] = await linked(pages.DOCUMENT_LISTINGS)
+            context["related"] = [
+                dict(row, relation=pages.RELATED_AS[(row["relation"], row["direction"])])
+                for row in await linked(pages.DOCUMENT_RELATED)]
             context["neighbours"] = {row["side"]: row for row in await linked(
                 pages.DOCUMENT_NEIGHBOURS, "documents")}
-            if record:
-                context["record"]["document_page"] = provenance.document_page(
-                    record["source_url"])
         else:
             context["row_links"] = links
             if table in ("people", "organisations") and record and record["aliases"]:

@@ -188,3 +188,17 @@ def test_a_spelling_does_not_find_another_name(typed, indexed):
 ])
 def test_a_spelling_is_shown_under_its_script(spelling, script):
     assert names.script(spelling) == script
+
+
+def test_a_text_names_people_whole_under_any_spelling():
+    from kwp_archive.mentions import Mentions
+
+    mentions = Mentions([("kim-il-sung", "Kim Il Sung", "김일성; Kim Ir Sen"),
+                         ("kim-il", "Kim Il", ""), ("ivanov", "V. Ivanov", "Ivanov"),
+                         ("mikoyan", "Anastas Mikoyan", "A.I. Mikoyan")])
+    assert mentions.named("Kim Il-sung's report to Ivanov") == {"kim-il-sung", "ivanov"}
+    # Kim Il is not named inside Kim Il Sung, nor Ivanov inside a patronymic.
+    assert mentions.named("Kim Il Sung and Anastas Ivanovich Mikoyan") == {"kim-il-sung"}
+    assert mentions.named("Kim Ir Sen meets Kim Il, then A.I. Mikoyan.") == {
+        "kim-il-sung", "kim-il", "mikoyan"}
+    assert mentions.named("") == set()

@@ -176,6 +176,30 @@ async def test_document_known_from_a_listing_links_to_the_listing(ds):
     assert ("See the Wilson Center Digital Archive's listing of this document</a>" in card)
     assert 'href="https://digitalarchive.wilsoncenter.org/search-results/1/' in card
     assert "<dt>Holding archive</dt><dd>Not given</dd>" in card
+    assert ("Read on an archive listing; the document's own page was not found, so the "
+            "holding archive, reference and translator are not known here.") in card
+    page = section(await page_of(ds, "/archive/documents/1956-09-21-mikoyan"), "record document")
+    assert "Read on the document's own page at the archive." in page
+    assert "archive listing" not in page
+
+
+async def test_related_documents_are_shown_on_both_pages(tmp_path, sources_dir):
+    (sources_dir / "related.csv").write_text(
+        "document_id,related_id,relation,source_url\n"
+        "1956-09-17-mikoyan,1956-09-21-mikoyan,draft of,"
+        "https://digitalarchive.wilsoncenter.org/document/120205\n")
+    pipeline.build(sources_dir, tmp_path / "archive.db")
+    site = make_datasette(tmp_path / "archive.db")
+    draft = section(await page_of(site, "/archive/documents/1956-09-17-mikoyan"),
+                    "record document")
+    final = section(await page_of(site, "/archive/documents/1956-09-21-mikoyan"),
+                    "record document")
+    assert ('<h3>Related documents</h3>\n    <ul class="related"><li>This is a draft of: '
+            '<a href="/archive/documents/1956-09-21-mikoyan">') in draft
+    assert 'Its draft: <a href="/archive/documents/1956-09-17-mikoyan">' in final
+    alone = section(await page_of(site, "/archive/documents/1945-soviet-report"),
+                    "record document")
+    assert "Related documents" not in alone
 
 
 async def test_document_page_carries_highwire_tags_for_zotero(ds):

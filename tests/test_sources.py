@@ -158,3 +158,33 @@ def test_several_problems_of_one_record_come_in_the_order_of_its_checks(sources_
     found = [problem.split(": ")[0].rsplit(":", 1)[-1] + ": " + problem.split(": ")[1]
              for problem in problems(sources_dir) if ":6: " in problem]
     assert found == ["6: summary", "6: type", "6: translator"]
+
+
+def test_a_person_named_but_not_linked_is_a_warning_until_linked_or_explained(sources_dir):
+    edit(sources_dir / "records.csv", "Soviet officers describe",
+         "Soviet officers under Shtykov's command describe")
+    [warning] = [str(w) for w in check(sources_dir).warnings]
+    assert warning == (f"{sources_dir / 'records.csv'}:2: summary: names Shtykov (shtykov), "
+                       "who is not linked to the record: link them in document_people.csv, "
+                       "or say why not in unlinked.csv")
+    (sources_dir / "unlinked.csv").write_text(
+        "document_id,person_id,why\n1945-soviet-report,shtykov,Named as their commander only.\n")
+    assert check(sources_dir).warnings == []
+
+
+def test_a_persons_source_must_be_on_a_reference_host(sources_dir):
+    import csv
+
+    path = sources_dir / "people.csv"
+    people = list(csv.DictReader(path.open(encoding="utf-8")))
+    sources = "https://en.wikipedia.org/wiki/Terentii_Shtykov https://kiwix.example.org/A/Shtykov"
+    for person in people:
+        person["sources"] = sources if person["id"] == "shtykov" else ""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=[*people[0]])
+        writer.writeheader()
+        writer.writerows(people)
+    assert only_problem(sources_dir).endswith(
+        "people.csv:3: sources: 'kiwix.example.org' is not a host of reference_hosts.csv: a "
+        "person's names, position and dates come from a reference work "
+        "(https://kiwix.example.org/A/Shtykov)")
