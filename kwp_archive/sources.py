@@ -1,10 +1,9 @@
 """Read the editors' CSV files in sources/ into rows ready for the database, streaming.
 
-Every problem is collected as a Problem that names FILE:LINE: column, so that an editor sees
-all of them in one run. What one row can show (formats, dates, text) is checked here, and
-each row carries its line on: what needs every row (unique ids, references between files)
-is checked over the rows as read (kwp_archive.loading), so that no file is ever held in
-memory whole.
+Every problem is a Problem naming FILE:LINE: column, so that an editor sees all of them in
+one run. What one row can show (formats, dates, text) is checked here, and each row carries
+its line on; what needs every row (unique ids, references between files) is checked over the
+rows as read (kwp_archive.loading), so that no file is ever held in memory whole.
 """
 
 import csv
@@ -20,20 +19,22 @@ from . import dates, names, provenance
 from .schema import RELATIONS, ROLES
 
 ALIAS_SEPARATOR = ";"
-# How the database stores a list of aliases.
-ALIAS_JOIN = "; "
+ALIAS_JOIN = "; "  # how the database stores a list of aliases
 
 # Ids end up in URLs and in users' SQL, so they stay plain.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # A cell starting with one of these is run as a formula when a CSV download is opened in a
-# spreadsheet (CSV injection), so the build refuses them rather than shipping them. OWASP
-# lists =, +, -, @, tab and carriage return; spreadsheets also skip leading spaces (no-break
-# ones too) and read the full-width forms (＝, ＋, －, ＠) as the ASCII ones.
+# spreadsheet (CSV injection). OWASP lists =, +, -, @, tab and carriage return; spreadsheets
+# also skip leading spaces (no-break ones too) and read the full-width forms as ASCII.
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _FORMULA_CONTROLS = ("\t", "\r")
 # Longest name or alias: the name keys of search grow with its words.
 MAX_NAME = 120
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+# Longer cells are a mistake (a pasted document?); the csv module's limit only guards memory.
+MAX_CELL = 100_000
+csv.field_size_limit(64 * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -56,59 +57,51 @@ class SourceError(Exception):
 @dataclass(frozen=True)
 class Layout:
     """A source file: the table its rows go to, its required and optional columns, the
-    columns of its rows as read (after the line each starts on, in the order its loader
-    yields them; its required ones if not given), and those no two rows may share."""
+    columns of its rows as read (after the line, in the order read() yields them; its
+    required ones if not given), and those no two rows may share (its id, or else all)."""
     table: str
-    filename: str
     required: tuple
     optional: tuple = ()
     columns: tuple = ()
-    key: tuple = ("id",)
-    # A file a source set may leave out, as having no rows.
-    may_be_absent: bool = False
+    key: tuple = ()
+    filename: str = ""
+    may_be_absent: bool = False  # a source set may leave the file out, as having no rows
 
     def __post_init__(self):
-        if not self.columns:
-            object.__setattr__(self, "columns", self.required)
+        object.__setattr__(self, "columns", self.columns or self.required)
+        object.__setattr__(self, "key", self.key or (
+            ("id",) if "id" in self.required else self.required))
+        object.__setattr__(self, "filename", self.filename or f"{self.table}.csv")
 
 
-# The citation columns hold what the archive's citation of the document gives, and are empty
-# where no page of the archive gives it.
+# What the archive's citation of the document gives; empty where no page of it does.
 CITATION_COLUMNS = ("archive", "archive_reference", "translator", "original_language")
-DOCUMENT_TYPES = Layout("document_types", "document_types.csv", ("id", "name"),
-                        ("description", "sent"), ("id", "name", "description", "sent"))
-RECORDS = Layout("documents", "records.csv",
-                 ("id", "date", "title", "summary", "type", "source_url"), CITATION_COLUMNS,
+DOCUMENT_TYPES = Layout("document_types", ("id", "name"), ("description", "sent"),
+                        ("id", "name", "description", "sent"))
+RECORDS = Layout("documents", ("id", "date", "title", "summary", "type", "source_url"),
+                 CITATION_COLUMNS,
                  ("id", "date", "date_start", "date_end", "date_precision", "year", "title",
-                  "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS))
+                  "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS),
+                 filename="records.csv")
 # sources: the reference pages that give the person's names, position and years, or why a
 # person has none.
-PEOPLE = Layout("people", "people.csv", ("id", "name"),
-                ("aliases", "position", "born", "died", "sources"),
+PEOPLE = Layout("people", ("id", "name"), ("aliases", "position", "born", "died", "sources"),
                 ("id", "name", "sort_name", "aliases", "position", "born", "died", "sources"))
-ORGANISATIONS = Layout("organisations", "organisations.csv", ("id", "name"), ("aliases",),
-                       ("id", "name", "aliases"))
-COLLECTIONS = Layout("collections", "collections.csv", ("id", "name", "source_url"))
-SUBJECTS = Layout("subjects", "subjects.csv", ("id", "name", "source_url"))
+ORGANISATIONS = Layout("organisations", ("id", "name"), ("aliases",), ("id", "name", "aliases"))
+COLLECTIONS = Layout("collections", ("id", "name", "source_url"))
+SUBJECTS = Layout("subjects", ("id", "name", "source_url"))
 # The hosts whose pages may vouch for a person (editorial policy).
-REFERENCE_HOSTS = Layout("reference_hosts", "reference_hosts.csv", ("host", "kind", "why"),
-                         key=("host",), may_be_absent=True)
-DOCUMENT_PEOPLE = Layout("document_people", "document_people.csv",
-                         ("document_id", "person_id", "role"),
-                         key=("document_id", "person_id", "role"))
-DOCUMENT_ORGANISATIONS = Layout("document_organisations", "document_organisations.csv",
-                                ("document_id", "organisation_id", "role"),
-                                key=("document_id", "organisation_id", "role"))
-DOCUMENT_COLLECTIONS = Layout("document_collections", "document_collections.csv",
-                              ("document_id", "collection_id"),
-                              key=("document_id", "collection_id"))
-DOCUMENT_SUBJECTS = Layout("document_subjects", "document_subjects.csv",
-                           ("document_id", "subject_id"), key=("document_id", "subject_id"))
-RELATED = Layout("related_documents", "related.csv",
-                 ("document_id", "related_id", "relation", "source_url"),
-                 key=("document_id", "related_id"), may_be_absent=True)
-UNLINKED = Layout("unlinked_mentions", "unlinked.csv", ("document_id", "person_id", "why"),
-                  key=("document_id", "person_id"), may_be_absent=True)
+REFERENCE_HOSTS = Layout("reference_hosts", ("host", "kind", "why"), key=("host",),
+                         may_be_absent=True)
+DOCUMENT_PEOPLE = Layout("document_people", ("document_id", "person_id", "role"))
+DOCUMENT_ORGANISATIONS = Layout("document_organisations",
+                                ("document_id", "organisation_id", "role"))
+DOCUMENT_COLLECTIONS = Layout("document_collections", ("document_id", "collection_id"))
+DOCUMENT_SUBJECTS = Layout("document_subjects", ("document_id", "subject_id"))
+RELATED = Layout("related_documents", ("document_id", "related_id", "relation", "source_url"),
+                 key=("document_id", "related_id"), filename="related.csv", may_be_absent=True)
+UNLINKED = Layout("unlinked_mentions", ("document_id", "person_id", "why"),
+                  key=("document_id", "person_id"), filename="unlinked.csv", may_be_absent=True)
 # In the order they are read and written: what a file refers to comes before it.
 LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS,
            REFERENCE_HOSTS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS,
@@ -117,12 +110,6 @@ LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS
 PARTY_LINKS = (DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
 # How document_types.csv says whether documents of a type are sent to someone.
 SENT = {"yes": 1, "no": 0, "": 0}
-
-
-# Longer cells are a mistake (a pasted document?); the csv module's limit, larger still, only
-# guards memory.
-MAX_CELL = 100_000
-csv.field_size_limit(64 * 1024 * 1024)
 
 
 class _Reader:
@@ -140,35 +127,27 @@ class _Reader:
         self.usable = True
         # Ids of rows refused for another reason: links to them are not reported as well.
         self.refused_ids = set()
+        # Set when the file's lines stop short (a NUL byte, or bytes that are not UTF-8).
+        self.failed = False
 
     def problem(self, line, column, message):
         self.problems.append(Problem(self.name, line, column, message))
 
     def rows(self) -> Iterator[tuple]:
+        """Each sound row with the line it starts on."""
         if not self.path.is_file():
             if not self.layout.may_be_absent:
                 self.problem(1, "file", "not found: every source set needs this file")
                 self.usable = False
             return
-        self.failed = False
-        yield from self._rows_of(self._decoded_lines())
-
-    def _rows_of(self, lines):
-        """The rows of `lines` (an iterable of the file's lines as text, which sets
-        self.failed if it stops short), each with the line it starts on."""
         start = 1
         try:
-            reader = csv.reader(lines, strict=True)
+            reader = csv.reader(self._decoded_lines(), strict=True)
             header = next(reader, None)
-            if self.failed:
-                self.usable = False
-                return
-            if not header:
+            if not header and not self.failed:
                 self.problem(1, "header", "the file is empty; it needs a header row: "
                              + ",".join(self.layout.required + self.layout.optional))
-                self.usable = False
-                return
-            if not self._header_is_sound(header):
+            if self.failed or not header or not self._header_is_sound(header):
                 self.usable = False
                 return
             self.header = header
@@ -176,13 +155,11 @@ class _Reader:
             start = reader.line_num + 1
             for cells in reader:
                 line, start = start, reader.line_num + 1
-                if cells == []:
-                    continue  # a blank line
-                if self._row_is_sound(line, cells):
+                if cells and self._row_is_sound(line, cells):  # [] is a blank line
                     yield line, dict(zip(header, cells))
             if self.failed:
-                # The rest of the file could not be read: its one problem is reported, and
-                # references to ids it may have held are not, as they would all be false.
+                # The rest of the file could not be read: references to ids it may have held
+                # are not reported, as they would all be false.
                 self.usable = False
         except csv.Error as error:
             self._csv_error(start, str(error))
@@ -196,12 +173,10 @@ class _Reader:
             return False
         if max(map(len, cells)) <= MAX_CELL:
             return True  # as nearly every row: no cell to look for
-        for index, cell in enumerate(cells):
-            if len(cell) > MAX_CELL:
-                self.problem(line, self._column_name(index), f"the cell is {len(cell):,} "
-                             f"characters long; the most a cell holds is {MAX_CELL:,}")
-                return False
-        return True
+        index = next(index for index, cell in enumerate(cells) if len(cell) > MAX_CELL)
+        self.problem(line, self._column_name(index), f"the cell is {len(cells[index]):,} "
+                     f"characters long; the most a cell holds is {MAX_CELL:,}")
+        return False
 
     def _csv_error(self, line, message):
         self.usable = False
@@ -216,7 +191,7 @@ class _Reader:
         self.problem(line, self._quoting_column(self._line_text(line)), message)
 
     def _line_text(self, number):
-        """Line `number` of the file as text, read again: only an error message needs it."""
+        """Line `number` of the file, read again: only an error message needs it."""
         with open(self.path, "rb") as file:
             for raw in itertools.islice(file, number - 1, number):
                 return raw.decode("utf-8", "replace")
@@ -235,34 +210,27 @@ class _Reader:
             cells = next(csv.reader([text]), [])
         except csv.Error:
             return "file"
-        for index, cell in enumerate(cells):
-            if marker in cell:
-                return self._column_name(index)
-        return "file"
+        return next((self._column_name(index) for index, cell in enumerate(cells)
+                     if marker in cell), "file")
 
     def _quoting_column(self, text):
         """The column of the first cell on a line whose double quotes are unbalanced."""
-        index, in_quotes, cell_start, opened = 0, False, True, None
-        position = 0
+        index, in_quotes, cell_start, position = 0, False, True, 0
         while position < len(text):
-            char = text[position]
-            if in_quotes and char == '"':
-                if text[position + 1:position + 2] == '"':
-                    position += 1  # an escaped quote
-                else:
-                    in_quotes = False
-                    if text[position + 1:position + 2] not in ("", ",", "\r", "\n"):
-                        return self._column_name(index)
-            elif not in_quotes and char == '"' and cell_start:
-                in_quotes, opened = True, index
-            elif not in_quotes and char == ",":
+            char, after = text[position], text[position + 1:position + 2]
+            if in_quotes and char == '"' and after == '"':
+                position += 1  # an escaped quote
+            elif in_quotes and char == '"':
+                if after not in ("", ",", "\r", "\n"):
+                    return self._column_name(index)
+                in_quotes = False
+            elif char == '"' and cell_start:
+                in_quotes = True
+            elif char == "," and not in_quotes:
                 index += 1
-                cell_start = True
-                position += 1
-                continue
-            cell_start = False
+            cell_start = char == "," and not in_quotes
             position += 1
-        return self._column_name(opened) if in_quotes and opened is not None else "file"
+        return self._column_name(index) if in_quotes else "file"
 
     def _header_is_sound(self, header):
         sound = True
@@ -282,9 +250,7 @@ class _Reader:
                 sound = False
             seen.add(column)
             if column not in self.layout.required + self.layout.optional:
-                self.warnings.append(
-                    Problem(self.name, 1, column, "unknown column, ignored")
-                )
+                self.warnings.append(Problem(self.name, 1, column, "unknown column, ignored"))
         return sound
 
     def _decoded_lines(self):
@@ -295,21 +261,21 @@ class _Reader:
             for number, raw in enumerate(file, start=1):
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
+                message = None
                 if b"\x00" in raw:
                     hint = " (is it UTF-16? save it as UTF-8)" if number == 1 else ""
-                    column = self._column_holding(
-                        number, raw.decode("utf-8", "replace"), "\x00")
-                    self.problem(number, column, f"contains a NUL byte at byte "
-                                 f"{raw.index(0) + 1} of the line{hint}")
-                    self.failed = True
-                    return
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    column = self._column_holding(
-                        number, raw.decode("utf-8", "replace"), "\ufffd")
-                    self.problem(number, column, f"byte {error.start + 1} of the line is not "
-                                 "UTF-8; save the file as UTF-8")
+                    marker = "\x00"
+                    message = f"contains a NUL byte at byte {raw.index(0) + 1} of the line{hint}"
+                else:
+                    try:
+                        text = raw.decode("utf-8")
+                    except UnicodeDecodeError as error:
+                        marker = "\ufffd"
+                        message = (f"byte {error.start + 1} of the line is not UTF-8; save the "
+                                   "file as UTF-8")
+                if message:
+                    self.problem(number, self._column_holding(
+                        number, raw.decode("utf-8", "replace"), marker), message)
                     self.failed = True
                     return
                 # A file saved with Windows line ends (CRLF) may break a quoted cell over
@@ -317,35 +283,26 @@ class _Reader:
                 yield text[:-2] + "\n" if text.endswith("\r\n") else text
 
 
-def _identifier(reader, line, column, value):
+# The checks of one cell. Each gives the value the database stores, or raises ValueError
+# whose arguments are the cell's problems (one, or one for each alias of an aliases cell).
+
+def _id(value):
     if not value:
-        reader.problem(line, column, "is empty")
-        return False
+        raise ValueError("is empty")
     if not _ID.fullmatch(value):
-        reader.problem(line, column, f"{value!r} is not a valid id: use letters, digits, "
-                       "'-', '_' or '.', with no spaces")
-        return False
-    return True
+        raise ValueError(f"{value!r} is not a valid id: use letters, digits, '-', '_' or '.', "
+                         "with no spaces")
+    return value
 
 
-def _text(reader, line, column, value, required=False):
-    """Checks a free-text cell; returns False when it is unusable."""
-    if required and not value.strip():
-        reader.problem(line, column, "is empty")
-        return False
+def _text(value):
     if _CONTROL.search(value):
-        reader.problem(line, column, "contains a control character")
-        return False
+        raise ValueError("contains a control character")
     start = _formula_start(value)
     if start:
-        reader.problem(line, column, f"starts with {start!r}, which spreadsheets run as a "
-                       "formula when they open our CSV downloads; reword the start of the cell")
-        return False
-    return True
-
-
-# A million records share some thousands of dates: each is parsed once.
-_date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
+        raise ValueError(f"starts with {start!r}, which spreadsheets run as a formula when "
+                         "they open our CSV downloads; reword the start of the cell")
+    return value
 
 
 def _formula_start(value):
@@ -360,172 +317,134 @@ def _formula_start(value):
     return None
 
 
-def _name(reader, line, column, value, required=False):
+def _required(check):
+    def required(value):
+        if not value.strip():
+            raise ValueError("is empty")
+        return check(value)
+    return required
+
+
+def _name(value):
     """A person's or organisation's name or alias: text, and short enough to search."""
-    if not _text(reader, line, column, value, required):
-        return False
+    _text(value)
     if len(value) > MAX_NAME:
-        reader.problem(line, column, f"is {len(value):,} characters long; a name or alias "
-                       f"holds at most {MAX_NAME}")
-        return False
-    return True
+        raise ValueError(f"is {len(value):,} characters long; a name or alias holds at most "
+                         f"{MAX_NAME}")
+    return value
 
 
-def _aliases(reader, line, value):
-    """The aliases of a cell, or None if one of them is unusable."""
-    aliases = tuple(alias.strip() for alias in value.split(ALIAS_SEPARATOR) if alias.strip())
-    if all([_name(reader, line, "aliases", alias) for alias in aliases]):
-        return aliases
-    return None
+def _aliases(value):
+    aliases = [alias.strip() for alias in value.split(ALIAS_SEPARATOR) if alias.strip()]
+    problems = []
+    for alias in aliases:
+        try:
+            _name(alias)
+        except ValueError as error:
+            problems += error.args
+    if problems:
+        raise ValueError(*problems)
+    return ALIAS_JOIN.join(aliases)
 
 
-# One loader per file: each yields the rows that pass every check, as tuples of the line the
-# row starts on and its values in the order of its layout's `columns`.
+def _year(value):
+    """A year of a person's life as a number; None if not given."""
+    if value and not (value.isascii() and value.isdigit() and len(value) == 4):
+        raise ValueError(f"{value!r} is not a year: write it as YYYY, or leave it empty where "
+                         "no reference page gives it")
+    return int(value) if value else None
 
 
-def _entities(reader, values_of):
-    """The rows of a file of things with ids. `values_of(reader, line, row)` checks a row
-    beyond its id and gives its tuple, or None when the row is unusable."""
-    for line, row in reader.rows():
-        valid_id = _identifier(reader, line, "id", row["id"])
-        values = values_of(reader, line, row)
-        if valid_id and values is not None:
-            yield line, *values
-        elif valid_id:
-            reader.refused_ids.add(row["id"])
-
-
-def _source_url(reader, line, value):
-    problem = provenance.url_problem(value)
-    if problem:
-        reader.problem(line, "source_url", problem)
-        return False
-    return True
-
-
-def _document_type(reader, line, row):
-    ok = _text(reader, line, "name", row["name"], required=True)
-    ok &= _text(reader, line, "description", row.get("description", ""))
-    sent = row.get("sent", "")
-    if sent not in SENT:
-        reader.problem(line, "sent", f"{sent!r} is not yes, no or empty (no): say whether "
-                       "documents of this type are sent to someone")
-        ok = False
-    return (row["id"], row["name"], row.get("description", ""), SENT.get(sent)) if ok else None
-
-
-def _document(reader, line, row):
-    citation = tuple(row.get(column, "") for column in CITATION_COLUMNS)
-    ok = _text(reader, line, "title", row["title"], required=True)
-    ok &= _text(reader, line, "summary", row["summary"])
-    ok &= _identifier(reader, line, "type", row["type"])
-    ok &= _source_url(reader, line, row["source_url"])
-    for column, value in zip(CITATION_COLUMNS, citation):
-        ok &= _text(reader, line, column, value)
-    try:
-        date = _date(row["date"])
-    except ValueError as error:
-        reader.problem(line, "date", str(error))
-        return None
-    if not ok:
-        return None
-    return (row["id"], date.text, date.start, date.end, date.precision, date.year,
-            row["title"], row["type"], row["summary"], row["source_url"],
-            provenance.source_kind(row["source_url"]), *citation)
-
-
-def _listing(reader, line, row):
-    """A collection or subject of the archive: a name, and the page that lists it."""
-    ok = _text(reader, line, "name", row["name"], required=True)
-    ok &= _source_url(reader, line, row["source_url"])
-    return (row["id"], row["name"], row["source_url"]) if ok else None
-
-
-def _person(reader, line, row):
-    ok = _name(reader, line, "name", row["name"], required=True)
-    ok &= _text(reader, line, "position", row.get("position", ""))
-    ok &= _text(reader, line, "sources", row.get("sources", ""))
-    years = [_year(reader, line, column, row.get(column, "")) for column in ("born", "died")]
-    aliases = _aliases(reader, line, row.get("aliases", ""))
-    if not ok or aliases is None or False in years:
-        return None
-    return (row["id"], row["name"], names.sort_name(row["name"]), ALIAS_JOIN.join(aliases),
-            row.get("position", ""), *years, row.get("sources", ""))
-
-
-def _year(reader, line, column, value):
-    """A year of a person's life as a number, None if not given, False if not a year."""
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit() and len(value) == 4):
-        reader.problem(line, column, f"{value!r} is not a year: write it as YYYY, or leave "
-                       "it empty where no reference page gives it")
-        return False
-    return int(value)
-
-
-def _organisation(reader, line, row):
-    ok = _name(reader, line, "name", row["name"], required=True)
-    aliases = _aliases(reader, line, row.get("aliases", ""))
-    if not ok or aliases is None:
-        return None
-    return row["id"], row["name"], ALIAS_JOIN.join(aliases)
+def _sent(value):
+    if value not in SENT:
+        raise ValueError(f"{value!r} is not yes, no or empty (no): say whether documents of "
+                         "this type are sent to someone")
+    return SENT[value]
 
 
 def _one_of(allowed, what):
-    def check(reader, line, column, value):
-        if value in allowed:
-            return True
-        reader.problem(line, column, f"{value!r} is not {what}; use one of: "
-                       + ", ".join(allowed))
-        return False
+    def check(value):
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not {what}; use one of: " + ", ".join(allowed))
+        return value
     return check
 
 
-# How a cell of the other files is checked, by its column.
-_CELL_CHECKS = {"role": _one_of(ROLES, "a role"),
-                "relation": _one_of(RELATIONS, "a relation"),
-                "source_url": lambda reader, line, column, value: _source_url(reader, line, value),
-                "host": lambda reader, line, column, value: _host(reader, line, value)}
+def _source_url(value):
+    problem = provenance.url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
-def _cells(reader):
-    """The rows of a file of links (a document's parties, listings, related documents) or
-    of reference hosts: each cell an id where its column ends in _id, else as its column
-    requires, else text that may not be empty."""
-    for line, row in reader.rows():
-        ok = True
-        for column in reader.layout.required:
-            if column.endswith("_id"):
-                ok &= _identifier(reader, line, column, row[column])
-            else:
-                check = _CELL_CHECKS.get(column)
-                ok &= check(reader, line, column, row[column]) if check else _text(
-                    reader, line, column, row[column], required=True)
-        if ok:
-            yield line, *(row[column] for column in reader.layout.columns)
+def _host(value):
+    if not _HOST.fullmatch(value):
+        raise ValueError(f"{value!r} is not a host name: write it as it appears in an address, "
+                         "in lower case, e.g. en.wikipedia.org or wikipedia.org")
+    return value
 
 
-_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+# A million records share some thousands of dates: each is parsed once.
+_date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
+_LISTING = {"id": _id, "name": _required(_text), "source_url": _source_url}
+# How each file's cells are checked, in the order their problems are reported.
+_CHECKS = {
+    "document_types": {"id": _id, "name": _required(_text), "description": _text,
+                       "sent": _sent},
+    "documents": {"id": _id, "title": _required(_text), "summary": _text, "type": _id,
+                  "source_url": _source_url, **dict.fromkeys(CITATION_COLUMNS, _text),
+                  "date": _date},
+    "people": {"id": _id, "name": _required(_name), "position": _text, "sources": _text,
+               "born": _year, "died": _year, "aliases": _aliases},
+    "organisations": {"id": _id, "name": _required(_name), "aliases": _aliases},
+    "collections": _LISTING,
+    "subjects": _LISTING,
+    "reference_hosts": {"host": _host, "kind": _required(_text), "why": _required(_text)},
+    "document_people": {"document_id": _id, "person_id": _id, "role": _one_of(ROLES, "a role")},
+    "document_organisations": {"document_id": _id, "organisation_id": _id,
+                               "role": _one_of(ROLES, "a role")},
+    "document_collections": {"document_id": _id, "collection_id": _id},
+    "document_subjects": {"document_id": _id, "subject_id": _id},
+    "related_documents": {"document_id": _id, "related_id": _id,
+                          "relation": _one_of(RELATIONS, "a relation"),
+                          "source_url": _source_url},
+    "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _required(_text)},
+}
 
 
-def _host(reader, line, value):
-    if _HOST.fullmatch(value):
-        return True
-    reader.problem(line, "host", f"{value!r} is not a host name: write it as it appears in "
-                   "an address, in lower case, e.g. en.wikipedia.org or wikipedia.org")
-    return False
+def _document(row):
+    """The columns a document's date and address give."""
+    date = row["date"]
+    return {"date": date.text, "date_start": date.start, "date_end": date.end,
+            "date_precision": date.precision, "year": date.year,
+            "source_kind": provenance.source_kind(row["source_url"])}
 
 
-_VALUES_OF = {"document_types": _document_type, "documents": _document, "people": _person,
-              "organisations": _organisation, "collections": _listing, "subjects": _listing}
+# The columns the build adds to a file's own, from its checked row.
+_DERIVED = {"documents": _document,
+            "people": lambda row: {"sort_name": names.sort_name(row["name"])}}
 
 
 def read(reader):
     """The rows of a reader's file that pass every check of one row, each as the line it
     starts on and its values in the order of its layout's `columns`."""
-    values_of = _VALUES_OF.get(reader.layout.table)
-    return _entities(reader, values_of) if values_of else _cells(reader)
+    layout, checks = reader.layout, _CHECKS[reader.layout.table]
+    derived = _DERIVED.get(layout.table)
+    for line, row in reader.rows():
+        refused = set()
+        for column, check in checks.items():
+            try:
+                row[column] = check(row.get(column, ""))
+            except ValueError as error:
+                refused.add(column)
+                for message in error.args:
+                    reader.problem(line, column, message)
+        if not refused:
+            if derived:
+                row.update(derived(row))
+            yield line, *(row[column] for column in layout.columns)
+        elif "id" in checks and "id" not in refused:
+            reader.refused_ids.add(row["id"])
 
 
 def readers(directory, problems, warnings):
