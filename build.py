@@ -17,36 +17,29 @@ from pathlib import Path
 from kwp_archive import package, pipeline, progress, site
 from kwp_archive.sources import SourceError
 
-STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
-
 
 class Stopped(BaseException):
     """A signal asked the build to stop; the temporary database goes with the unwinding."""
 
-    def __init__(self, signum):
-        super().__init__(signum)
-        self.name = signal.Signals(signum).name
-        self.status = 128 + signum
 
-
-# The signal that stopped the build. Raised inside SQLite's progress callback, Stopped
-# reaches the build as SQLite's "interrupted" error instead, and this says why.
+# The signals received. Raised inside SQLite's progress callback, Stopped reaches the build
+# as SQLite's "interrupted" error instead, and this says why.
 _stopped_by = []
 
 
 def _stop(signum, frame):
-    _stopped_by.append(signum)
-    raise Stopped(signum)
+    _stopped_by.append(signal.Signals(signum))
+    raise Stopped(_stopped_by[-1])
 
 
-def _stopped(stopped):
-    print(f"error: stopped by {stopped.name}; nothing was written.", file=sys.stderr)
-    return stopped.status
+def _stopped(signum):
+    print(f"error: stopped by {signum.name}; nothing was written.", file=sys.stderr)
+    return 128 + signum
 
 
 def main(argv=None):
     """The command line: a signal stops the build in one line, then run() does the rest."""
-    for signum in STOPPING_SIGNALS:
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, _stop)
     return run(argv)
 
@@ -74,27 +67,25 @@ def run(argv=None):
         if args.check:
             summary = pipeline.check(args.sources)
         else:
-            shown = timed = progress.for_terminal(sys.stderr)
-            if args.timings:
-                timed = progress.Timed(shown)
+            shown = progress.for_terminal(sys.stderr)
             summary = pipeline.build(args.sources, args.output,
-                                     write_package if args.package else None, timed)
+                                     write_package if args.package else None, shown)
             if args.timings:
-                Path(args.timings).write_text(json.dumps(timed.seconds, indent=2) + "\n")
+                Path(args.timings).write_text(json.dumps(shown.seconds, indent=2) + "\n")
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
     except Stopped as stopped:
-        return _stopped(stopped)
+        return _stopped(stopped.args[0])
     except OSError as error:
         print(f"error: {error.filename or args.package or args.output}: cannot write: "
               f"{error.strerror}", file=sys.stderr)
         return 1
     except sqlite3.OperationalError as error:
         if _stopped_by:
-            return _stopped(Stopped(_stopped_by[0]))
+            return _stopped(_stopped_by[0])
         # The build's own SQL is sound, so this is the disk: full, or failing.
         print(f"error: {args.output}: cannot write: {error}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from kwp_archive import loading, names, pipeline, provenance, schema, sources
-from kwp_archive.progress import Silent
+from kwp_archive.progress import Progress
 
 
 def bounded(date):
@@ -58,7 +58,7 @@ def main(directory, output):
         if path.exists():  # the benchmark's sources have no related documents, say
             loading.insert(connection, layout, rows(path, layout))
     connection.execute("COMMIT")
-    pipeline.finish(connection, Silent())
+    pipeline.finish(connection, Progress())
     connection.close()
 
 

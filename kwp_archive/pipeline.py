@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import atomic, derived, fulltext, loading, schema, sources
-from .progress import Silent
+from .progress import Progress
 from .sources import PEOPLE, Problem, SourceError
 
 # What the build does once the rows are written, in order.
@@ -33,7 +33,7 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
     given, is called with the finished database's temporary path before it takes the place
     of `output`: if it fails, `output` stays as it was too. `progress` (kwp_archive.progress)
     is told of each file read and each phase after."""
-    progress = progress or Silent()
+    progress = progress or Progress()
     directory = Path(directory)
     if not directory.is_dir():
         raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
