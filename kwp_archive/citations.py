@@ -45,11 +45,8 @@ class Citable:
 
     @classmethod
     def from_row(cls, row):
-        return cls(
-            row["id"], row["title"], row["date"], row["summary"], row["type"],
-            tuple(json.loads(row["authors"])), tuple(json.loads(row["recipients"])),
-            row["source_url"], row["archive"], row["archive_reference"], row["translator"],
-        )
+        return cls(**dict(row, authors=tuple(json.loads(row["authors"])),
+                          recipients=tuple(json.loads(row["recipients"]))))
 
     @property
     def url(self):
@@ -97,19 +94,15 @@ def _ris_value(text):
 def ris(citables) -> str:
     lines = []
     for citable in citables:
-        fields = [("TY", "MANSCPT"), ("ID", citable.id), ("TI", citable.title)]
-        fields += [("AU", name) for name in citable.authors]
-        fields += [("A2", name) for name in citable.recipients]
         parts = citable.date_parts
-        fields.append(("PY", f"{parts[0]:04d}"))
-        fields.append(("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))))
-        fields.append(("M3", citable.type))
-        if citable.summary:
-            fields.append(("AB", citable.summary))
-        fields.append(("PB", PUBLISHER))
-        fields.append(("DB", WEBSITE))
-        fields += _given([("AV", citable.location), ("A4", citable.translator),
-                          ("UR", citable.url)])
+        fields = _given([
+            ("TY", "MANSCPT"), ("ID", citable.id), ("TI", citable.title),
+            *(("AU", name) for name in citable.authors),
+            *(("A2", name) for name in citable.recipients),
+            ("PY", f"{parts[0]:04d}"),
+            ("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))),
+            ("M3", citable.type), ("AB", citable.summary), ("PB", PUBLISHER), ("DB", WEBSITE),
+            ("AV", citable.location), ("A4", citable.translator), ("UR", citable.url)])
         lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields]
         lines += ["ER  - ", ""]
     return "\r\n".join(lines)
@@ -135,41 +128,41 @@ def _bibtex_text(text):
 def _bibtex_names(names):
     # Each name in its own braces: we do not know which part of "Kim Il Sung" or "Anastas
     # Mikoyan" is the family name, and an organisation has none.
-    return " and ".join("{" + _bibtex_text(name) + "}" for name in names)
+    return "{" + " and ".join("{" + _bibtex_text(name) + "}" for name in names) + "}"
+
+
+def _braced(text):
+    return "{" + text + "}"
+
+
+def _escaped(text):
+    return _braced(_bibtex_text(text))
+
+
+# How a field's value is written where it is not _escaped(): the title in double braces, so
+# that styles do not lowercase its proper names, and the translator's name whole.
+_BIBTEX_FORMS = {"title": lambda text: _braced(_escaped(text)),
+                 "translator": lambda text: _braced(_escaped(text)),
+                 "author": _bibtex_names, "recipient": _bibtex_names,
+                 "date": _braced, "year": _braced, "url": _braced, "month": str}
 
 
 def bibtex(citables) -> str:
     entries = []
     for citable in citables:
         parts = citable.date_parts
-        # The title in double braces, so that styles do not lowercase its proper names.
-        fields = [("title", "{" + _bibtex_text(citable.title) + "}")]
-        if citable.authors:
-            fields.append(("author", _bibtex_names(citable.authors)))
-        if citable.recipients:
-            fields.append(("recipient", _bibtex_names(citable.recipients)))
-        fields.append(("date", citable.date))
-        fields.append(("year", str(parts[0])))
-        if len(parts) > 1:
-            fields.append(("month", _MONTHS[parts[1] - 1]))
-        fields.append(("type", _bibtex_text(citable.type)))
-        if citable.summary:
-            fields.append(("abstract", _bibtex_text(citable.summary)))
-        if citable.translator:
-            fields.append(("translator", "{" + _bibtex_text(citable.translator) + "}"))
-        fields.append(("publisher", _bibtex_text(PUBLISHER)))
-        if citable.location:
-            fields.append(("library", _bibtex_text(citable.location)))
-        if citable.url:
-            fields.append(("url", citable.url))
         note = PUBLISHER
         if citable.recipients:
             note = f"Addressed to {', '.join(citable.recipients)}. {PUBLISHER}"
-        fields.append(("note", _bibtex_text(note)))
-        body = ",\n".join(
-            f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
-            for name, value in fields
-        )
+        fields = _given([
+            ("title", citable.title), ("author", citable.authors),
+            ("recipient", citable.recipients), ("date", citable.date), ("year", str(parts[0])),
+            ("month", _MONTHS[parts[1] - 1] if len(parts) > 1 else ""),
+            ("type", citable.type), ("abstract", citable.summary),
+            ("translator", citable.translator), ("publisher", PUBLISHER),
+            ("library", citable.location), ("url", citable.url), ("note", note)])
+        body = ",\n".join(f"  {name} = {_BIBTEX_FORMS.get(name, _escaped)(value)}"
+                           for name, value in fields)
         # The document id is the key: unique in the database, so unique in any file.
         entries.append(f"@unpublished{{{citable.id},\n{body}\n}}\n")
     return "\n".join(entries)
@@ -178,32 +171,16 @@ def bibtex(citables) -> str:
 # CSL-JSON ---------------------------------------------------------------------------------
 
 def csl_json(citables) -> list:
-    items = []
-    for citable in citables:
-        item = {
-            "id": citable.id,
-            "type": "manuscript",
-            "title": citable.title,
-            "genre": citable.type,
-            "issued": {"date-parts": [citable.date_parts]},
-            "publisher": PUBLISHER,
-        }
-        if citable.archive:
-            item["archive"] = citable.archive
-        if citable.archive_reference:
-            item["archive_location"] = citable.archive_reference
-        if citable.translator:
-            item["translator"] = [{"literal": citable.translator}]
-        if citable.url:
-            item["URL"] = citable.url
-        if citable.authors:
-            item["author"] = [{"literal": name} for name in citable.authors]
-        if citable.recipients:
-            item["recipient"] = [{"literal": name} for name in citable.recipients]
-        if citable.summary:
-            item["abstract"] = citable.summary
-        items.append(item)
-    return items
+    return [{
+        "id": citable.id, "type": "manuscript", "title": citable.title, "genre": citable.type,
+        "issued": {"date-parts": [citable.date_parts]}, "publisher": PUBLISHER,
+        **dict(_given([
+            ("archive", citable.archive), ("archive_location", citable.archive_reference),
+            ("translator", citable.translator and [{"literal": citable.translator}]),
+            ("URL", citable.url), ("author", [{"literal": name} for name in citable.authors]),
+            ("recipient", [{"literal": name} for name in citable.recipients]),
+            ("abstract", citable.summary)])),
+    } for citable in citables]
 
 
 # Highwire Press tags -------------------------------------------------------------------------
@@ -211,12 +188,12 @@ def csl_json(citables) -> list:
 def highwire(citable) -> list:
     """(name, content) of the <meta name="citation_..."> tags that Zotero's browser connector
     and Google Scholar read from a document's page."""
-    tags = [("citation_title", citable.title),
-            ("citation_date", "/".join(f"{part:02d}" if index else f"{part:04d}"
-                                       for index, part in enumerate(citable.date_parts)))]
-    tags += [("citation_author", name) for name in citable.authors]
-    tags.append(("citation_publisher", PUBLISHER))
-    return tags + _given([
+    return _given([
+        ("citation_title", citable.title),
+        ("citation_date", "/".join(f"{part:02d}" if index else f"{part:04d}"
+                                   for index, part in enumerate(citable.date_parts))),
+        *(("citation_author", name) for name in citable.authors),
+        ("citation_publisher", PUBLISHER),
         ("citation_archive_location", citable.location),
         ("citation_translator", citable.translator),
         ("citation_public_url", citable.url),
