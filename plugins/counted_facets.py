@@ -30,26 +30,19 @@ _NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_nex
 # counted_facets: live_limit); an array made from links over fewer (live_array_limit).
 LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
 
-# Each with :value, to count only that one (the filtered column's own facet), or null.
-_COUNTS = """
-select value, count from facet_counts
-where table_name = :table and column_name = :column and coalesce(value = :value, 1)
+# The build's counts for a page with no filter, or one or two on counted values (two in the
+# order of COUNTED_FACETS); with :value, of that value alone (a filtered column's own facet).
+_FROM_COUNTS = """
+select value, count from {table}
+where table_name = :table and {filters}column_name = :column and coalesce(value = :value, 1)
 order by count desc, value limit :limit
 """
-_PAIRS = """
-select value, count from facet_pairs
-where table_name = :table and filter_column = :filter and filter_value = :filter_value
-  and column_name = :column and coalesce(value = :value, 1)
-order by count desc, value limit :limit
-"""
-_TRIPLES = """
-select value, count from facet_triples
-where table_name = :table
-  and first_filter_column = :first and first_filter_value = :first_value
-  and second_filter_column = :second and second_filter_value = :second_value
-  and column_name = :column
-order by count desc, value limit :limit
-"""
+_FILTERED = (
+    ("facet_counts", ""),
+    ("facet_pairs", "filter_column = :filter_0 and filter_value = :value_0 and "),
+    ("facet_triples", "first_filter_column = :filter_0 and first_filter_value = :value_0 and "
+                      "second_filter_column = :filter_1 and second_filter_value = :value_1 and "),
+)
 # The stored value a reader's text names, if the text is exactly its text form (years are
 # stored as numbers): 1956 names 1956, but 1956.0 is counted live, as it matches alike.
 _STORED_VALUE = """
@@ -124,26 +117,18 @@ class CountedFacet(Facet):
                 continue
             for text in self.request.args.getlist(name):
                 if name in counted:
-                    value = await self._stored(name, text)
+                    value = await self._first(_STORED_VALUE, {"table": self.table,
+                                                              "column": name, "text": text})
                 elif self.table == "documents" and name in LISTING_FILTERS:
                     name = LISTING_FILTERS[name]
-                    value = await self._listing_name(name, text)
+                    value = await self._first(
+                        f"select name from {ARRAY_SOURCES[name][2]} where id = :id", {"id": text})
                 else:
                     return None
                 if value is None:
                     return None
                 filters.append((name, value))
         return filters
-
-    async def _stored(self, column, text):
-        rows = await self._query(_STORED_VALUE, {"table": self.table, "column": column,
-                                                 "text": text})
-        return rows[0]["value"] if rows else None
-
-    async def _listing_name(self, array, listing_id):
-        rows = await self._query(f"select name from {ARRAY_SOURCES[array][2]} where id = :id",
-                                 {"id": listing_id})
-        return rows[0]["name"] if rows else None
 
     async def _from_counts(self, column, filters, size):
         """The counts the build made for this page, or None where it made none."""
@@ -154,19 +139,15 @@ class CountedFacet(Facet):
         if column in chosen and column not in ARRAY_SOURCES:
             # A filtered column's own facet: its one value, on as many rows as the page has.
             params["value"] = chosen.pop(column)
-        if not chosen:
-            return await self._query(_COUNTS, params)
-        if len(chosen) == 1:
-            [(filter, value)] = chosen.items()
-            return await self._query(_PAIRS, {**params, "filter": filter,
-                                              "filter_value": value})
-        order = COUNTED_FACETS.get(self.table, ())
-        if any(name not in order for name in chosen):
-            return None
-        (first, first_value), (second, second_value) = sorted(
-            filters, key=lambda filter: order.index(filter[0]))
-        return await self._query(_TRIPLES, {**params, "first": first, "first_value": first_value,
-                                            "second": second, "second_value": second_value})
+        if len(chosen) == 2:
+            order = COUNTED_FACETS.get(self.table, ())
+            if any(name not in order for name in chosen):
+                return None
+            chosen = dict(sorted(chosen.items(), key=lambda filter: order.index(filter[0])))
+        for number, (filter, value) in enumerate(chosen.items()):
+            params[f"filter_{number}"], params[f"value_{number}"] = filter, value
+        table, filtered = _FILTERED[len(chosen)]
+        return await self._query(_FROM_COUNTS.format(table=table, filters=filtered), params)
 
     async def _live(self, column, size):
         limit = size + 1
@@ -184,6 +165,11 @@ class CountedFacet(Facet):
 
     async def _query(self, sql, params):
         return (await self.ds.execute(self.database, sql, params)).rows
+
+    async def _first(self, sql, params):
+        """The first column of the first row, or None where there is no row."""
+        rows = await self._query(sql, params)
+        return rows[0][0] if rows else None
 
     async def _values(self, column, counts):
         """Each value with its label, count and the link that selects or unselects it."""
