@@ -9,19 +9,17 @@ import sqlite_utils
 
 from .schema import INDEXES, ROLES
 
-# The authors and recipients of documents that were sent (a letter, a telegram, a report),
-# people and organisations alike: only these are correspondence, as a speech is addressed
-# to its audience.
-_SENT_PARTIES = """
+# Who wrote to whom, each pair with how many documents (the most frequent first), and how
+# many documents each party received (each once, however many authors it has), for the
+# charts. Only documents that were sent (a letter, a telegram, a report) are correspondence:
+# a speech is addressed to its audience.
+CORRESPONDENCE = """
 CREATE TEMP TABLE sent_parties AS
 SELECT document_id, role, name FROM document_parties
 WHERE role IN ('author', 'recipient') AND document_id IN (
     SELECT id FROM documents WHERE type IN (SELECT id FROM document_types WHERE sent)
 );
 CREATE INDEX temp.sent_parties_document ON sent_parties(document_id, role);
-"""
-# Who wrote to whom, each pair with how many documents; the most frequent pairs first.
-_CORRESPONDENCE = """
 INSERT INTO correspondence (author, recipient, documents)
 SELECT authors.name, recipients.name, count(*)
 FROM temp.sent_parties AS authors
@@ -30,18 +28,11 @@ JOIN temp.sent_parties AS recipients
 WHERE authors.role = 'author'
 GROUP BY authors.name, recipients.name;
 CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
-"""
-# How many sent documents each party received, each document once however many authors it
-# has: what a chart of correspondence counts.
-_RECEIVED = """
 INSERT INTO received (recipient, documents)
 SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 'recipient'
 GROUP BY name;
 """
-CORRESPONDENCE = _SENT_PARTIES + _CORRESPONDENCE + _RECEIVED
 
-_ROLE_ORDER = "CASE role " + " ".join(
-    f"WHEN '{role}' THEN {number}" for number, role in enumerate(ROLES)) + " END"
 # How many documents each person and organisation appears in, and in which roles (a JSON
 # array, in the order of ROLES), for their table pages and facets.
 _PARTY_COUNTS = """
@@ -56,11 +47,12 @@ UPDATE {parties} SET
         )
     );
 """
-_LISTING_COUNTS = """
-UPDATE collections SET document_count = (
-    SELECT count(*) FROM document_collections WHERE collection_id = collections.id);
-UPDATE subjects SET document_count = (
-    SELECT count(*) FROM document_subjects WHERE subject_id = subjects.id);
+_ROLE_ORDER = "CASE role " + " ".join(
+    f"WHEN '{role}' THEN {number}" for number, role in enumerate(ROLES)) + " END"
+_PARTIES = (("people", "document_people", "person_id"),
+            ("organisations", "document_organisations", "organisation_id"))
+_LISTING_COUNT = """
+UPDATE {names} SET document_count = (SELECT count(*) FROM {links} WHERE {key} = {names}.id);
 """
 # Documents per month (those dated to a month or a day), for the by_month chart.
 _MONTH_COUNT = """
@@ -73,25 +65,18 @@ WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
 # rows of one value of another of them (facet_pairs) and among those of one value of each of
 # two others (facet_triples). metadata.yml asks for them as `counted:` facets, and
 # plugins/counted_facets.py answers from these counts.
-COUNTED_FACETS = {
-    "documents": ("type", "year", "date_precision"),
-    "document_people": ("role",),
-    "document_organisations": ("role",),
-}
+COUNTED_FACETS = {"documents": ("type", "year", "date_precision"),
+                  "document_people": ("role",), "document_organisations": ("role",)}
 # Columns holding JSON arrays, counted by their items.
 COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects"), "people": ("roles",),
                         "organisations": ("roles",)}
-# The arrays that the build makes from link tables: (link table, its key, the table of
-# names). A page filtered on one item shows every facet from the build's pair counts.
-ARRAY_SOURCES = {
-    "collections": ("document_collections", "collection_id", "collections"),
-    "subjects": ("document_subjects", "subject_id", "subjects"),
-}
+# The arrays the build makes from link tables: (link table, its key, the table of names). A
+# page filtered on one item shows every facet from the build's pair counts.
+ARRAY_SOURCES = {"collections": ("document_collections", "collection_id", "collections"),
+                 "subjects": ("document_subjects", "subject_id", "subjects")}
 
-# Every count of a table's counted columns comes from one pass over the table: its cube,
-# the rows counted by every combination of those columns' values. The counts for the whole
-# table, for each value of another column and for each pair of values of two others are
-# then sums over the cube.
+# Every count of a table's counted columns is a sum over its cube, made in one pass over the
+# table: the rows counted by every combination of those columns' values.
 _FACET_CUBE = """
 CREATE TEMP TABLE facet_cube AS
 SELECT {columns}, count(*) AS count FROM {table} GROUP BY {columns};
@@ -132,9 +117,8 @@ def _column_counts():
         yield "DROP TABLE temp.facet_cube;\n"
 
 
-# Each listing's documents with the counted columns of each, gathered once from the links,
-# for every count of the listings: the whole table's, and those of the pairs of a listing
-# and a counted column's value, both ways, or of two listings.
+# Each listing's documents with their counted columns, gathered once from the links for
+# every count of the listings: alone, with a counted column's value (both ways), or in pairs.
 _LISTED = """
 CREATE TEMP TABLE listed_{array} AS
 SELECT {links}.document_id, {names}.name, documents.type, documents.year,
@@ -171,9 +155,8 @@ def _array_counts():
     for array, (links, key, names) in ARRAY_SOURCES.items():
         yield _LISTED.format(array=array, links=links, key=key, names=names)
     for table, columns in COUNTED_ARRAY_FACETS.items():
-        for column in columns:
-            if table != "documents":
-                yield _ARRAY_ITEMS.format(table=table, column=column)
+        if table != "documents":  # whose arrays are counted from their links, above
+            yield from (_ARRAY_ITEMS.format(table=table, column=column) for column in columns)
     for array in ARRAY_SOURCES:
         for column in COUNTED_FACETS["documents"]:
             yield _LISTED_PAIRS.format(array=array, filter=column, filter_value=column,
@@ -185,11 +168,11 @@ def _array_counts():
 
 
 COUNTS = "".join((
-    _MONTH_COUNT, _LISTING_COUNTS,
-    _PARTY_COUNTS.format(parties="people", links="document_people", party="person_id",
-                         role_order=_ROLE_ORDER),
-    _PARTY_COUNTS.format(parties="organisations", links="document_organisations",
-                         party="organisation_id", role_order=_ROLE_ORDER),
+    _MONTH_COUNT,
+    *(_LISTING_COUNT.format(links=links, key=key, names=names)
+      for links, key, names in ARRAY_SOURCES.values()),
+    *(_PARTY_COUNTS.format(parties=parties, links=links, party=party, role_order=_ROLE_ORDER)
+      for parties, links, party in _PARTIES),
     *_column_counts(), *_array_counts()))
 
 
@@ -204,15 +187,9 @@ def create_indexes(connection):
         tables[table].create_index(columns, index_name=name)
 
 
-# The indexes that start with a facet's column are marked noskipscan: else SQLite reads a
-# date range by skipping through every value of the facet in its index instead of along
-# the date index, some ten times as long.
-_NO_SKIP_SCANS = """
-UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
-WHERE idx IN ('documents_type', 'documents_year', 'documents_date_precision');
-"""
-
-
 def gather_statistics(connection):
     _tables(connection).analyze()
-    connection.executescript(_NO_SKIP_SCANS)
+    # Else SQLite reads a date range by skipping through every value of a facet's index
+    # instead of along the date index, some ten times as long.
+    connection.execute("UPDATE sqlite_stat1 SET stat = stat || ' noskipscan' WHERE idx IN "
+                       "('documents_type', 'documents_year', 'documents_date_precision')")

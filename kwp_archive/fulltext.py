@@ -35,48 +35,34 @@ def build(connection):
     """Both indexes, in one transaction: FTS5 writes what it holds at each commit."""
     connection.executescript(FULL_TEXT_TABLES)
     connection.execute("BEGIN")
-    parties = _Parties(connection)
-    connection.executemany(_PERSON_ROW, (
-        (rowid, name, aliases, parties.person_keys[person_id])
-        for rowid, person_id, name, aliases in connection.execute(_PEOPLE)))
-    connection.executemany(_DOCUMENT_ROW, documents_full_text(connection, parties))
+    people = connection.execute(_PEOPLE).fetchall()
+    person_names = {person_id: _names(name, aliases) for _, person_id, name, aliases in people}
+    # Keys are letters and digits: joined by spaces, they are one token each.
+    person_keys = {person_id: " ".join(names.keys(f"{name};{aliases}"))
+                   for _, person_id, name, aliases in people}
+    organisation_names = {organisation_id: _names(name, aliases)
+                          for organisation_id, name, aliases in connection.execute(_ORGANISATIONS)}
+    connection.executemany(_PERSON_ROW, ((rowid, name, aliases, person_keys[person_id])
+                                         for rowid, person_id, name, aliases in people))
+    # Each list sorted and without repeats; parties not in their table are left out, as a
+    # join leaves them out.
+    connection.executemany(_DOCUMENT_ROW, (
+        (rowid, title, summary, _listed(person_ids, person_names),
+         _listed(organisation_ids, organisation_names), _keys_of(person_ids, person_keys))
+        for rowid, title, summary, person_ids, organisation_ids in connection.execute(_DOCUMENTS)))
     connection.execute("COMMIT")
 
 
-def documents_full_text(connection, parties=None):
-    """Each document's row of documents_fts: its rowid, title, summary, the names (with
-    aliases) of its people and of its organisations, and its people's name keys. Each list
-    is sorted and without repeats; parties that are not in their table are left out, as a
-    join leaves them out."""
-    parties = parties or _Parties(connection)
-    for rowid, title, summary, person_ids, organisation_ids in connection.execute(_DOCUMENTS):
-        yield (rowid, title, summary, _listed(person_ids, parties.person_names),
-               _listed(organisation_ids, parties.organisation_names),
-               parties.keys_of(person_ids))
+def _names(name, aliases):
+    return f"{name} {aliases}".strip(" ")
 
 
-class _Parties:
-    """Each person's and organisation's name with its aliases, and each person's name keys,
-    made once for each rather than once for every document they are in."""
-
-    def __init__(self, connection):
-        self.person_names, self.person_keys = {}, {}
-        for _, person_id, name, aliases in connection.execute(_PEOPLE):
-            self.person_names[person_id] = f"{name} {aliases}".strip(" ")
-            # Keys are letters and digits: joined by spaces, they are one token each.
-            self.person_keys[person_id] = " ".join(names.keys(f"{name};{aliases}"))
-        self.organisation_names = {
-            organisation_id: f"{name} {aliases}".strip(" ")
-            for organisation_id, name, aliases in connection.execute(_ORGANISATIONS)}
-
-    def keys_of(self, person_ids):
-        """The name keys of the people of these ids (space-separated), sorted, no repeats."""
-        if person_ids is None:
-            return ""
-        keys = set()
-        for person_id in person_ids.split(" "):
-            keys.update(self.person_keys.get(person_id, "").split())
-        return " ".join(sorted(keys))
+def _keys_of(person_ids, person_keys):
+    """The name keys of the people of these ids (space-separated), sorted, no repeats."""
+    if person_ids is None:
+        return ""
+    return " ".join(sorted({key for person_id in person_ids.split(" ")
+                            for key in person_keys.get(person_id, "").split()}))
 
 
 def _listed(ids, names_of):
