@@ -31,14 +31,11 @@ def parse(text: str) -> PartialDate:
         return PartialDate(text, f"{year:04d}-01-01", f"{year:04d}-12-31", "year", year)
     if not 1 <= month <= 12:
         raise ValueError(f"{text!r} has no month {month:02d}")
-    last_day = calendar.monthrange(year, month)[1]
+    days = calendar.monthrange(year, month)[1]
     if day is None:
-        return PartialDate(
-            text, f"{text}-01", f"{text}-{last_day:02d}", "month", year
-        )
-    if not 1 <= day <= last_day:
-        raise ValueError(
-            f"{text!r} is not a calendar date: {year:04d}-{month:02d} has {last_day} days")
+        return PartialDate(text, f"{text}-01", f"{text}-{days:02d}", "month", year)
+    if not 1 <= day <= days:
+        raise ValueError(f"{text!r} is not a calendar date: {year:04d}-{month:02d} has {days} days")
     return PartialDate(text, text, text, "day", year)
 
 
@@ -54,18 +51,19 @@ def human(text: str) -> str:
     return f"{month} {start.day}, {start.year}"
 
 
+def _bound(text, end):
+    try:
+        return getattr(parse(str(text or "").strip()), end)
+    except ValueError:
+        return None
+
+
 def first_day(text):
     """The first day a partial date can mean ('1956' -> '1956-01-01'), or None if it is no
     date: a reader's bound of a range, where a typo must not become an error."""
-    try:
-        return parse(str(text or "").strip()).start
-    except ValueError:
-        return None
+    return _bound(text, "start")
 
 
 def last_day(text):
     """The last day a partial date can mean ('1956-02' -> '1956-02-29'), or None."""
-    try:
-        return parse(str(text or "").strip()).end
-    except ValueError:
-        return None
+    return _bound(text, "end")

@@ -50,10 +50,7 @@ SELECT line, {key}, earlier FROM (
 )
 WHERE place > 1
 """
-_UNKNOWN = """
-SELECT line, {column} FROM {table}
-WHERE {column} NOT IN (SELECT id FROM {target})
-"""
+_UNKNOWN = "SELECT line, {column} FROM {table} WHERE {column} NOT IN (SELECT id FROM {target})"
 
 
 def problems(connection, readers):
@@ -107,10 +104,9 @@ _ADDRESS = re.compile(r"https?://\S+")
 
 
 def _unlisted_hosts(connection, people, hosts):
-    """A person's sources on a host that reference_hosts.csv does not list: a name, a
-    position or a date comes from a reference work, never from a mirror or a content farm.
-    A listed host stands for itself and the hosts below it (wikipedia.org for
-    en.wikipedia.org)."""
+    """A person's sources on a host that reference_hosts.csv does not list: names, positions
+    and dates come from reference works, never from a mirror or a content farm. A listed
+    host stands for itself and the hosts below it (wikipedia.org for en.wikipedia.org)."""
     if not hosts.usable:
         return []
     listed = {host for (host,) in connection.execute(
@@ -133,29 +129,27 @@ def _unlisted_hosts(connection, people, hosts):
 
 def likely_duplicates(connection, reader):
     """Warnings for people whose names fold to the same key: one person entered twice?"""
-    first_with_key = {}
-    warnings = []
+    first_with_key, warnings = {}, []
     for line, person_id, name in connection.execute(
             f"SELECT line, id, name FROM {_as_read(PEOPLE)} ORDER BY line"):
         earlier = first_with_key.setdefault(names.fold(name), (person_id, name, line))
         if earlier[0] != person_id:
-            warnings.append(Problem(
-                reader.name, line, "name",
+            warnings.append(Problem(reader.name, line, "name", (
                 f"{name!r} ({person_id}) may be the same person as {earlier[1]!r} "
-                f"({earlier[0]}, line {earlier[2]}): the names fold to the same key",
-            ))
+                f"({earlier[0]}, line {earlier[2]}): the names fold to the same key")))
     return warnings
 
 
 def unlinked_people(connection, readers):
     """Warnings for each person a document's title or summary names who is not linked to
     it, unless unlinked.csv says why."""
-    mentions = Mentions(connection.execute(f"SELECT id, name, aliases FROM {_as_read(PEOPLE)}"))
+    people = connection.execute(f"SELECT id, name, aliases FROM {_as_read(PEOPLE)}").fetchall()
+    mentions, name_of = Mentions(people), {person_id: name for person_id, name, _ in people}
     reader, warnings = readers[RECORDS.table], []
-    people = dict(connection.execute(f"SELECT id, name FROM {_as_read(PEOPLE)}"))
     for line, document_id, title, summary in connection.execute(
             f"SELECT line, id, title, summary FROM {_as_read(RECORDS)} ORDER BY line"):
-        named = mentions.named(title) | mentions.named(summary)
+        in_title = mentions.named(title)
+        named = in_title | mentions.named(summary)
         if not named:
             continue
         known = {person_id for (person_id,) in connection.execute(
@@ -163,10 +157,10 @@ def unlinked_people(connection, readers):
             f" UNION SELECT person_id FROM {_as_read(sources.UNLINKED)} WHERE document_id = ?",
             (document_id, document_id))}
         for person_id in sorted(named - known):
-            warnings.append(Problem(reader.name, line, "title" if person_id in mentions.named(
-                title) else "summary", f"names {people[person_id]} ({person_id}), who is not "
-                "linked to the record: link them in document_people.csv, or say why not in "
-                "unlinked.csv"))
+            warnings.append(Problem(
+                reader.name, line, "title" if person_id in in_title else "summary",
+                f"names {name_of[person_id]} ({person_id}), who is not linked to the record: "
+                "link them in document_people.csv, or say why not in unlinked.csv"))
     return warnings
 
 

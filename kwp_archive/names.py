@@ -92,13 +92,8 @@ def _syllables(name):
     for word in _plain(name).split():
         word = SURNAMES.get(word.strip(".,;:()"), word)
         for syllable in _SYLLABLE_BREAK.split(word):
-            syllable = _NOT_A_LETTER.sub("", syllable)  # the dots of "A.I."
-            if not syllable:
-                continue
-            if _SYLLABIC.search(syllable):
-                syllables += _SYLLABIC_OR_RUN.findall(syllable)
-                continue
-            syllables.append(syllable)
+            # Without the dots of "A.I.", and each Hangul or Hanja character on its own.
+            syllables += _SYLLABIC_OR_RUN.findall(_NOT_A_LETTER.sub("", syllable))
     return syllables
 
 
@@ -161,26 +156,17 @@ def sort_name(name) -> str:
     return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
-# The scripts a person's spellings are grouped by on their page, in this order.
-SCRIPTS = ("Latin", "Hangul", "Hanja or Chinese characters", "Cyrillic", "Other")
+# The scripts a person's spellings are grouped by on their page, in this order, each with how
+# the Unicode names of its letters start.
+SCRIPTS = {"Latin": "LATIN", "Hangul": "HANGUL", "Hanja or Chinese characters": "CJK",
+           "Cyrillic": "CYRILLIC", "Other": ""}
 
 
 def script(spelling) -> str:
     """The script a spelling is written in, by its first letter."""
-    for char in spelling:
-        if not char.isalpha():
-            continue
-        name = unicodedata.name(char, "")
-        if name.startswith("LATIN"):
-            return "Latin"
-        if name.startswith("HANGUL"):
-            return "Hangul"
-        if name.startswith("CJK"):
-            return "Hanja or Chinese characters"
-        if name.startswith("CYRILLIC"):
-            return "Cyrillic"
-        return "Other"
-    return "Other"
+    letter = next((char for char in spelling if char.isalpha()), None)
+    name = unicodedata.name(letter, "") if letter else ""
+    return next(script for script, start in SCRIPTS.items() if name.startswith(start))
 
 
 def by_script(spellings):

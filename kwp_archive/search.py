@@ -50,16 +50,12 @@ class Term:
 
 def parse(text):
     """The reader's text as clauses joined by OR, each a list of Terms joined by AND."""
-    clauses, clause = [], []
-    text = str(text or "")[:MAX_LENGTH]
-    count = 0
-    for match in _TOKEN.finditer(text):
+    clauses, count = [[]], 0
+    for match in _TOKEN.finditer(str(text or "")[:MAX_LENGTH]):
         negated, quoted, bare = match.groups()
         if bare == "OR":
-            clauses.append(clause)
-            clause = []
-            continue
-        if bare == "AND":
+            clauses.append([])
+        if bare in ("OR", "AND"):
             continue
         if quoted is not None:
             term_text, prefix = quoted, False
@@ -68,11 +64,9 @@ def parse(text):
             term_text = bare[1:] if negated else bare
             prefix = term_text.endswith("*")
         words = tuple(_WORD.findall(term_text))
-        if not words or count >= MAX_TERMS:
-            continue
-        count += 1
-        clause.append(Term(words, term_text.rstrip("*"), prefix, bool(negated)))
-    clauses.append(clause)
+        if words and count < MAX_TERMS:
+            count += 1
+            clauses[-1].append(Term(words, term_text.rstrip("*"), prefix, bool(negated)))
     return [clause for clause in clauses if clause]
 
 
