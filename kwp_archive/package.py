@@ -4,6 +4,7 @@ with each table's schema (types, keys, descriptions from metadata.yml), licence 
 import csv
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import yaml
@@ -22,15 +23,10 @@ def write(database, directory, metadata_path) -> Path:
     described = metadata["databases"]["archive"]["tables"]
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    connection.row_factory = sqlite3.Row
-    try:
-        resources = [
-            _write_table(connection, table, described.get(table, {}), directory)
-            for table in TABLES
-        ]
-    finally:
-        connection.close()
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        connection.row_factory = sqlite3.Row
+        resources = [_write_table(connection, table, described.get(table, {}), directory)
+                     for table in TABLES]
     package = {
         "name": "kwp-archive",
         "title": metadata["title"],
@@ -53,34 +49,19 @@ def _write_table(connection, table, described, directory):
     with open(directory / f"{table}.csv", "w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(names)
-        writer.writerows(connection.execute(
-            f"select {', '.join(names)} from [{table}] order by {', '.join(primary_key)}"
-        ))
-    schema = {
-        "fields": [
-            {
-                "name": column["name"],
-                "type": _TYPES[column["type"]],
-                "description": described.get("columns", {}).get(column["name"], ""),
-                "constraints": {"required": column["name"] not in _MAY_BE_EMPTY},
-            }
-            for column in columns
-        ],
-        "primaryKey": primary_key,
-    }
-    foreign_keys = [
-        {"fields": [key["from"]], "reference": {"resource": key["table"], "fields": [key["to"]]}}
-        for key in connection.execute(f"pragma foreign_key_list([{table}])")
-    ]
+        writer.writerows(connection.execute(f"select {', '.join(names)} from [{table}] "
+                                            f"order by {', '.join(primary_key)}"))
+    schema = {"fields": [{"name": name, "type": _TYPES[column["type"]],
+                          "description": described.get("columns", {}).get(name, ""),
+                          "constraints": {"required": name not in _MAY_BE_EMPTY}}
+                         for name, column in zip(names, columns)],
+              "primaryKey": primary_key}
+    foreign_keys = [{"fields": [key["from"]],
+                     "reference": {"resource": key["table"], "fields": [key["to"]]}}
+                    for key in connection.execute(f"pragma foreign_key_list([{table}])")]
     if foreign_keys:
         schema["foreignKeys"] = sorted(foreign_keys, key=lambda key: key["fields"])
-    return {
-        "name": table,
-        "path": f"{table}.csv",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "description": " ".join(described.get("description", "").split()),
-        "schema": schema,
-    }
+    return {"name": table, "path": f"{table}.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "description": " ".join(described.get("description", "").split()),
+            "schema": schema}

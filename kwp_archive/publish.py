@@ -3,12 +3,10 @@
     python -m kwp_archive.publish DIR [--database archive.db] [--inspect-file inspect-data.json]
 
 The directory holds the database and its inspect file, metadata.yml, plugins/, templates/
-and this package (the plugins import it), requirements.txt with every package pinned as
-`make run` installs them (requirements/run.txt) and the app's own plugins
-(requirements/published.txt),
-a Procfile with the start command, and a Dockerfile and fly.toml for Fly (the Dockerfile also
-serves Cloud Run). The start command is `python -m kwp_archive.site`: the very code `make run`
-uses, so the settings cannot drift.
+and this package (the plugins import it); requirements.txt, pinned as `make run` installs
+them, with the app's own plugins; a Procfile with the start command, and a Dockerfile and
+fly.toml for Fly (the Dockerfile also serves Cloud Run). The start command is `python -m
+kwp_archive.site`: the very code `make run` uses, so the settings cannot drift.
 """
 
 import argparse
@@ -17,11 +15,10 @@ from pathlib import Path
 
 from . import site
 
-# What `make run` installs, and the plugins the published app adds to it: there,
-# datasette-hashed-urls puts the database's content hash in every URL and gives those pages
-# far-future cache headers, so a CDN may keep them for good, and a rebuild (a new hash) can
-# never be answered from a stale cache. Locally it would only get in the way of plain
-# /archive/ links.
+# What `make run` installs, and the plugins the published app adds: datasette-hashed-urls
+# puts the database's hash in every URL with far-future cache headers, so a CDN may keep
+# pages for good and a rebuild (a new hash) is never answered from a stale cache. Locally it
+# would only get in the way of plain /archive/ links.
 REQUIREMENTS = (site.ROOT / "requirements" / "run.txt",
                 site.ROOT / "requirements" / "published.txt")
 PORT = 8080

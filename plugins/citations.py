@@ -19,7 +19,7 @@ FORMATS = {
 }
 
 
-def document_ids(columns, rows, table):
+def document_ids(columns, rows):
     """The document ids among the rows: the documents table, or a query's document_id or id."""
     column = "document_id" if "document_id" in columns else "id"
     ids = [row[column] for row in rows if row[column] is not None]
@@ -34,6 +34,11 @@ def can_render(columns, table, query_name):
     return "document_id" in columns or (query_name is not None and "id" in columns)
 
 
+async def citables(database, ids):
+    result = await database.execute(citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)})
+    return citations.in_order(result.rows, ids)
+
+
 def renderer(extension):
     content_type, write = FORMATS[extension]
 
@@ -43,33 +48,23 @@ def renderer(extension):
             raise NotFound(
                 f"There are no documents here to cite as .{extension}: citation files are "
                 "made of the documents table, a document, or a query that lists documents.")
-        ids = document_ids(columns, rows, table)
-        result = await datasette.get_database(database).execute(
-            citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)}
-        )
-        body = write(citations.in_order(result.rows, ids))
+        ids = document_ids(columns, rows)
+        body = write(await citables(datasette.get_database(database), ids))
         # One document's file is named by its id, so that several saved files stay apart.
         name = ids[0] if view_name == "row" and len(ids) == 1 else (
             table or query_name or database)
-        return Response(
-            body,
-            content_type=f"{content_type}; charset=utf-8",
-            headers={
-                # A file to save, or to hand to a reference manager; never a page.
-                "content-disposition": f'attachment; filename="{name}.{extension}"',
-                "x-content-type-options": "nosniff",
-            },
-        )
+        # A file to save, or to hand to a reference manager; never a page.
+        return Response(body, content_type=f"{content_type}; charset=utf-8", headers={
+            "content-disposition": f'attachment; filename="{name}.{extension}"',
+            "x-content-type-options": "nosniff"})
 
     return render
 
 
 @hookimpl
 def register_output_renderer(datasette):
-    return [
-        {"extension": extension, "render": renderer(extension), "can_render": can_render}
-        for extension in FORMATS
-    ]
+    return [{"extension": extension, "render": renderer(extension), "can_render": can_render}
+            for extension in FORMATS]
 
 
 @hookimpl
@@ -85,16 +80,12 @@ def extra_template_vars(view_name, request, datasette):
 
     async def inner():
         database = datasette.get_database(route=request.url_vars["database"])
-        ids = [tilde_decode(request.url_vars["pks"])]
-        result = await database.execute(citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)})
-        [citable] = citations.in_order(result.rows, ids) or [None]
+        [citable] = await citables(database, [tilde_decode(request.url_vars["pks"])]) or [None]
         if citable is None:
             return {"citation": None}
-        return {
-            "citation": citations.chicago(
-                citable.title, citable.date, citable.archive, citable.archive_reference,
-                citable.translator, citable.source_url),
-            "citation_meta": citations.highwire(citable),
-        }
+        citation = citations.chicago(citable.title, citable.date, citable.archive,
+                                     citable.archive_reference, citable.translator,
+                                     citable.source_url)
+        return {"citation": citation, "citation_meta": citations.highwire(citable)}
 
     return inner
