@@ -74,17 +74,14 @@ def chicago(title, date, archive="", archive_reference="", translator="", source
     """The recommended citation, in the archive's own form (Chicago notes style):
     "Title," date, History and Public Policy Program Digital Archive, archive, reference.
     Translated by X. URL."""
-    parts = [f"“{title},” {dates.human(date)}", PUBLISHER]
-    parts += [part for part in (archive, archive_reference) if part]
-    citation = ", ".join(parts) + "."
+    parts = (f"“{title},” {dates.human(date)}", PUBLISHER, archive, archive_reference)
+    citation = ", ".join(part for part in parts if part) + "."
     if translator:
         citation += f" Translated by {translator}."
     if document_page(source_url):
         citation += f" {source_url}."
     return citation
 
-
-# RIS --------------------------------------------------------------------------------------
 
 def _ris_value(text):
     # A RIS field is one line: a line break would start a new, malformed tag.
@@ -107,8 +104,6 @@ def ris(citables) -> str:
         lines += ["ER  - ", ""]
     return "\r\n".join(lines)
 
-
-# BibTeX -----------------------------------------------------------------------------------
 
 _BIBTEX_ESCAPES = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
@@ -168,8 +163,6 @@ def bibtex(citables) -> str:
     return "\n".join(entries)
 
 
-# CSL-JSON ---------------------------------------------------------------------------------
-
 def csl_json(citables) -> list:
     return [{
         "id": citable.id, "type": "manuscript", "title": citable.title, "genre": citable.type,
@@ -182,8 +175,6 @@ def csl_json(citables) -> list:
             ("abstract", citable.summary)])),
     } for citable in citables]
 
-
-# Highwire Press tags -------------------------------------------------------------------------
 
 def highwire(citable) -> list:
     """(name, content) of the <meta name="citation_..."> tags that Zotero's browser connector

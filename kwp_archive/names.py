@@ -18,53 +18,33 @@ systems disagree, not from the names in our records:
 import re
 import unicodedata
 
-# Whole-word surname variants -> the spelling whose fold stands for them all.
-SURNAMES = {
-    **dict.fromkeys(["ri", "li", "yi", "i", "lee", "rhee", "rhie", "yee", "ree"], "li"),
-    **dict.fromkeys(["pak", "park", "bak", "pack", "bahk"], "pak"),
-    **dict.fromkeys(["choe", "choi", "chwe", "choy"], "choe"),
-    **dict.fromkeys(["jeong", "chung", "jung", "cheong", "chong"], "jeong"),
-    **dict.fromkeys(["seo", "suh", "so", "sur"], "seo"),
-    **dict.fromkeys(["heo", "huh", "hur", "ho"], "heo"),
-    **dict.fromkeys(["no", "noh", "roh", "ro"], "no"),
-    **dict.fromkeys(["yu", "yoo", "ryu", "rhyu", "you"], "yu"),
-    **dict.fromkeys(["im", "lim", "rim", "yim"], "im"),
-    **dict.fromkeys(["o", "oh"], "o"),
-    **dict.fromkeys(["an", "ahn"], "an"),
-    **dict.fromkeys(["yang", "ryang"], "yang"),
-    **dict.fromkeys(["yeo", "yo", "ryeo", "ryo", "yuh"], "yeo"),
-    **dict.fromkeys(["na", "ra"], "na"),
-    **dict.fromkeys(["baek", "paik", "baik", "paek"], "baek"),
-    **dict.fromkeys(["go", "ko", "koh"], "go"),
-    **dict.fromkeys(["gu", "ku", "koo"], "gu"),
-    **dict.fromkeys(["sin", "shin"], "sin"),
-}
+# Whole-word surname variants, by the spelling whose fold stands for them all.
+SURNAMES = {variant: spelling for spelling, variants in {
+    "li": "ri li yi i lee rhee rhie yee ree", "pak": "pak park bak pack bahk",
+    "choe": "choe choi chwe choy", "jeong": "jeong chung jung cheong chong",
+    "seo": "seo suh so sur", "heo": "heo huh hur ho", "no": "no noh roh ro",
+    "yu": "yu yoo ryu rhyu you", "im": "im lim rim yim", "o": "o oh", "an": "an ahn",
+    "yang": "yang ryang", "yeo": "yeo yo ryeo ryo yuh", "na": "na ra",
+    "baek": "baek paik baik paek", "go": "go ko koh", "gu": "gu ku koo", "sin": "sin shin",
+}.items() for variant in variants.split()}
 # Applied in order to a word already lowercased and stripped of diacritics and apostrophes.
-_RULES = [
-    ("tch", "ch"), ("jj", "ch"),
-    ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"),
-    ("sh", "s"),
-    ("j", "ch"), ("g", "k"), ("d", "t"), ("b", "p"), ("r", "l"),
-    ("chch", "ch"), ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("ll", "l"),
-]
+_RULES = [("tch", "ch"), ("jj", "ch"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"),
+          ("sh", "s"), ("j", "ch"), ("g", "k"), ("d", "t"), ("b", "p"), ("r", "l"),
+          ("chch", "ch"), ("kk", "k"), ("tt", "t"), ("pp", "p"), ("ss", "s"), ("ll", "l")]
 _APOSTROPHES = "'’‘ʼʻ`´"
 _WITHOUT_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 _SYLLABLE_BREAK = re.compile(r"[\s\-‐‑–]+")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
-
-
-# Hangul syllables and Chinese characters (Hanja) each stand for one syllable of a name, and
-# a reader may type a name with or without spaces between them (김일성, 김 일성): each is a
-# syllable of its own. Hangul is kept composed: decomposed, 김 would be three letters.
+# Hangul syllables and Chinese characters (Hanja) each stand for one syllable of a name, typed
+# with or without spaces between them (김일성, 김 일성). Hangul is kept composed: decomposed,
+# 김 would be three letters.
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
 _SYLLABIC_OR_RUN = re.compile(f"{_SYLLABIC.pattern}|(?:(?!{_SYLLABIC.pattern}).)+")
 
-# The conventional spelling of 성 in a given name, as in "Kim Il Sung", is "Sung", where MR
-# writes "Sŏng" and RR "Seong" (both "song" once folded). So a given name's syllable "song"
-# or "sung" is indexed under both (see keys()): any of the four spellings finds the name.
-# Folding itself keeps 우 and 어 apart (Kim Hun is not Kim Hon), and a surname is left alone
-# (Sung, 성, is not Song, 송).
+# 성 in a given name is conventionally "Sung" (Kim Il Sung), where MR writes "Sŏng" and RR
+# "Seong" ("song" once folded): keys() indexes a given name's "song" or "sung" under both, so
+# any spelling finds it. Folding keeps 우 and 어 apart (Kim Hun is not Kim Hon), and a surname
+# is left alone (Sung, 성, is not Song, 송).
 CONVENTIONAL = {"song": "sung", "sung": "song"}
 
 
@@ -112,8 +92,7 @@ def keys(names) -> list:
     found = set()
     for name in str(names or "").split(";"):
         syllables = _syllables(name)
-        conventional = _conventional(name, syllables)
-        for spelling in (syllables, conventional) if conventional != syllables else (syllables,):
+        for spelling in {tuple(syllables), tuple(_conventional(name, syllables))}:
             for start in range(len(spelling)):
                 # A reader types a name, not a paragraph: runs longer than any name are not
                 # keys, so the work stays linear in the length of the text.

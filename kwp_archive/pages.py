@@ -5,10 +5,9 @@ from .schema import ROLES
 
 
 def parties_of(document):
-    """SQL for a document's people and organisations (link_table, id, label, role, place):
-    people first, then organisations, each in the editors' order (the order of a letter's
-    signatures, say). `document` is the SQL of its id: a parameter, or a column of an outer
-    query."""
+    """SQL for a document's parties (link_table, id, label, role, place): people, then
+    organisations, each in the editors' order. `document` is the SQL of its id: a parameter,
+    or a column of an outer query."""
     return f"""
 select party_table as link_table, party_id as id, name as label, role, place
 from document_parties
@@ -90,9 +89,8 @@ limit 1000
 ROW_QUERIES = {
     "documents": DOCUMENT_PARTIES,
     "people": _PARTY_DOCUMENTS.format(links="document_people", party="person_id"),
-    "organisations": _PARTY_DOCUMENTS.format(
-        links="document_organisations", party="organisation_id"
-    ),
+    "organisations": _PARTY_DOCUMENTS.format(links="document_organisations",
+                                             party="organisation_id"),
     "subjects": _LISTED_DOCUMENTS.format(links="document_subjects", listing="subject_id"),
     "collections": _LISTED_DOCUMENTS.format(links="document_collections",
                                             listing="collection_id"),
@@ -119,9 +117,6 @@ ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",
 
 
 def group_by_role(rows):
-    """[(heading, rows)] in the order author, recipient, mentioned; empty roles left out."""
-    return [
-        (ROLE_HEADINGS[role], [row for row in rows if row["role"] == role])
-        for role in ROLES
-        if any(row["role"] == role for row in rows)
-    ]
+    """[(heading, rows)] in the order of ROLES; empty roles left out."""
+    grouped = {role: [row for row in rows if row["role"] == role] for role in ROLES}
+    return [(ROLE_HEADINGS[role], found) for role, found in grouped.items() if found]

@@ -10,12 +10,9 @@ _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 RELATIONS = ("same document", "draft of", "enclosure of")
 _RELATION_CHECK = ", ".join(f"'{relation}'" for relation in RELATIONS)
 
-# Pages of 8 KB, not SQLite's 4: half as many pages to read and write for the same rows
-# (bench/RESULTS.md).
+# Half as many pages to read and write as SQLite's 4 KB, for the same rows (bench/RESULTS.md).
 PAGE_SIZE = 8192
-
-# Porter stemming over unicode61 with diacritics removed: "telegrams" finds "telegram", and
-# "Hŏn" finds "Hon".
+# Stemmed, without diacritics: "telegrams" finds "telegram", and "Hŏn" finds "Hon".
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 TABLES = f"""
@@ -177,8 +174,8 @@ FROM document_organisations
 JOIN organisations ON organisations.id = document_organisations.organisation_id;
 """
 
-# Made once the rows are in, which is faster than keeping them up to date row by row (by
-# sqlite-utils, kwp_archive.derived). Each: its name, its table, its columns.
+# (name, table, columns), made once the rows are in (kwp_archive.derived): faster than
+# keeping them up to date row by row.
 INDEXES = (
     # The table's order, then what a date range tests and counts: a year's documents and
     # their facets are counted from the index alone.
@@ -186,9 +183,8 @@ INDEXES = (
      ("date", "id", "date_start", "date_end", "type", "year", "date_precision")),
     ("documents_title", "documents", ("title", "id")),
     ("people_document_count", "people", ("document_count", "id")),
-    # Each faceted column first, then the table's order, then the other facets: a page of
-    # one facet value lists its first rows in date order and counts the others from the
-    # index alone.
+    # Each faceted column, the table's order, the other facets: a page of one facet value
+    # lists its first rows in date order and counts the others from the index alone.
     ("documents_year", "documents", ("year", "date", "id", "type", "date_precision")),
     ("documents_type", "documents", ("type", "date", "id", "year", "date_precision")),
     ("documents_date_precision", "documents", ("date_precision", "date", "id", "type", "year")),
@@ -207,10 +203,9 @@ INDEXES = (
 ANY_CASE_INDEX = "CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);"
 
 
-# FTS5 writes its index to disk each time its terms in memory pass this size, and merges
-# what it wrote: 1 MB by default; 16 MB indexes a million documents much faster, for memory
-# the build can spare (bench/RESULTS.md). Kept in documents_fts_config, where it matters only
-# to whoever writes to the index.
+# FTS5 writes its terms to disk, and merges them, each time they pass this size in memory: 1
+# MB by default; 16 MB indexes a million documents much faster, for memory the build can
+# spare (bench/RESULTS.md). Kept in documents_fts_config, it matters only to a writer.
 FTS_HASH_SIZE = 16 * 1024 * 1024
 FULL_TEXT_TABLES = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(

@@ -41,11 +41,9 @@ class Term:
     negated: bool = False
 
     def fts(self):
-        phrase = '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
-        key = names.fold(self.text)
-        if not key:
-            return phrase
-        return f'({phrase} OR {NAME_KEYS} : "{key}"{"*" if self.prefix else ""})'
+        star, key = "*" if self.prefix else "", names.fold(self.text)
+        phrase = '"' + " ".join(self.words) + '"' + star
+        return f'({phrase} OR {NAME_KEYS} : "{key}"{star})' if key else phrase
 
 
 def parse(text):
@@ -73,10 +71,8 @@ def parse(text):
 def too_long(text) -> bool:
     """Whether parse() cut what the reader typed, so that the page can say so."""
     text = str(text or "")
-    if len(text) > MAX_LENGTH:
-        return True
-    return sum(1 for match in _TOKEN.finditer(text)
-               if match.group(3) not in ("OR", "AND")) > MAX_TERMS
+    return len(text) > MAX_LENGTH or sum(
+        1 for match in _TOKEN.finditer(text) if match.group(3) not in ("OR", "AND")) > MAX_TERMS
 
 
 def fts_query(text) -> str:
@@ -115,20 +111,14 @@ def name_matches(name_and_aliases, text) -> bool:
 
 def _finds(term, found):
     key = names.fold(term.text)
-    if not key:
-        return False
-    if term.prefix:
+    if key and term.prefix:
         return any(candidate.startswith(key) for candidate in found)
-    return key in found
+    return bool(key) and key in found
 
 
 def highlight_names(parties, text) -> str:
-    """The names of a document's people ("Name; Name"), each whole name that the reader's
-    text finds marked <mark>...</mark>: a name found under another spelling or script is
-    marked whole, where a snippet of the text would mark a part of it, or nothing.
-    `parties` is a JSON array of [name, aliases] pairs."""
-    shown = []
-    for name, aliases in json.loads(parties or "[]"):
-        matched = name_matches(f"{name};{aliases}", text)
-        shown.append(f"<mark>{name}</mark>" if matched else name)
-    return "; ".join(shown)
+    """The names of a document's people ("Name; Name"), each that the reader's text finds
+    marked <mark>...</mark> whole, under any spelling or script, where a snippet would mark a
+    part of it or nothing. `parties` is a JSON array of [name, aliases] pairs."""
+    return "; ".join(f"<mark>{name}</mark>" if name_matches(f"{name};{aliases}", text) else name
+                     for name, aliases in json.loads(parties or "[]"))

@@ -27,16 +27,10 @@ SETTINGS = {
 
 def serve_command(database, inspect_file, host="127.0.0.1", port=8001):
     """The `datasette serve` command line for an immutable database and its inspect file."""
-    command = [
-        "datasette", "serve",
-        "--immutable", str(database),
-        "--inspect-file", str(inspect_file),
-        "--metadata", str(METADATA),
-        "--plugins-dir", str(PLUGINS),
-        "--template-dir", str(TEMPLATES),
-        "--host", host,
-        "--port", str(port),
-    ]
+    command = ["datasette", "serve", "--immutable", str(database),
+               "--inspect-file", str(inspect_file), "--metadata", str(METADATA),
+               "--plugins-dir", str(PLUGINS), "--template-dir", str(TEMPLATES),
+               "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
         if isinstance(value, bool):
             value = "on" if value else "off"

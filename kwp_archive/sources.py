@@ -11,7 +11,6 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +132,7 @@ class _Reader:
     def problem(self, line, column, message):
         self.problems.append(Problem(self.name, line, column, message))
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self):
         """Each sound row with the line it starts on."""
         if not self.path.is_file():
             if not self.layout.may_be_absent:
@@ -233,25 +232,21 @@ class _Reader:
         return self._column_name(index) if in_quotes else "file"
 
     def _header_is_sound(self, header):
-        sound = True
+        """Whether the header has no problem, reporting those it has."""
+        before = len(self.problems)
         for column in self.layout.required:
             if column not in header:
                 self.problem(1, column, "required column is missing from the header row")
-                sound = False
-        seen = set()
         for index, column in enumerate(header):
             if not column.strip():
                 self.problem(1, f"cell {index + 1}", "the header cell is empty; name the column "
                              "or remove the extra comma")
-                sound = False
                 continue
-            if column in seen:
+            if column in header[:index]:
                 self.problem(1, column, "column appears twice in the header row")
-                sound = False
-            seen.add(column)
             if column not in self.layout.required + self.layout.optional:
                 self.warnings.append(Problem(self.name, 1, column, "unknown column, ignored"))
-        return sound
+        return len(self.problems) == before
 
     def _decoded_lines(self):
         """The file's lines as text, one by one: a BOM is accepted; at a NUL byte or bytes

@@ -1,13 +1,12 @@
 """`counted:` facets: how many rows hold each value of a column, or each item of an array,
-answered from the counts the build made wherever it made them, so that a table page of a
-million rows does not count them again on every view.
+from the build's counts wherever it made them, so that a table page of a million rows does
+not count them again on every view.
 
 The page's filters are read from its arguments, never from its SQL. The build's counts
 answer the whole table (facet_counts), a page of one counted value, a column's (?year=1956)
-or a listing's (?_subject=...) (facet_pairs), and a page of one value of each of two
-counted columns (facet_triples). Any other page is counted live, as Datasette counts a
-facet, where it has few enough rows to count in a page's time (live_limit); past that, the
-facet says it was not counted.
+or a listing's (?_subject=...) (facet_pairs), and one of two counted values (facet_triples).
+Any other page is counted live, as Datasette counts a facet, if it has few enough rows to
+count in a page's time (live_limit); past that, the facet says it was not counted.
 """
 
 import json
@@ -181,8 +180,8 @@ class CountedFacet(Facet):
         selected_values = self.request.args.getlist(argument)
         values = []
         for row in counts:
-            value = labels.get(row["value"], (row["value"], row["value"]))
-            chosen, label = str(value[0]), value[1]
+            chosen, label = labels.get(row["value"], (row["value"], row["value"]))
+            chosen = str(chosen)
             selected = chosen in selected_values
             path = (path_with_removed_args(self.request, {argument: chosen}) if selected
                     else path_with_added_args(self.request, {argument: chosen}))
@@ -205,7 +204,7 @@ class CountedFacet(Facet):
         rows = await self._query(f"select id, name from {names} where {by} in "
                                  "(select value from json_each(:v)) order by id desc",
                                  {"v": json.dumps(values)})
-        return {row[by]: (row["id"] if by == "name" else row[by], row["name"]) for row in rows}
+        return {row[by]: (row["id"], row["name"]) for row in rows}
 
 
 @hookimpl

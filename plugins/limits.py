@@ -8,7 +8,6 @@ import sqlite3
 from datasette import hookimpl
 
 from kwp_archive import search
-from kwp_archive.search import MAX_LENGTH, MAX_TERMS, too_long
 
 # The longest string or blob any value may be, in bytes. The longest text in the sources is
 # a summary of at most 100,000 characters (400,000 bytes of UTF-8 at the very most).
@@ -18,9 +17,8 @@ MAX_VALUE = 1_000_000
 MAX_RESULT = 32_000_000
 _WEIGHT = {str: 2, bytes: 40}
 
-# Functions that reach the process rather than the data: fts3_tokenizer() reads and
-# registers tokenizers by memory address; load_extension() loads code; fts5() hands out a
-# pointer to the FTS5 API.
+# Functions that reach the process, not the data: fts3_tokenizer() registers tokenizers by
+# memory address, load_extension() loads code, fts5() hands out a pointer to its API.
 DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5"}
 
 
@@ -69,10 +67,11 @@ def register_magic_parameters():
 
 @hookimpl
 def extra_template_vars(request):
-    """Whether the reader's search was cut to the words that search takes, and how many
-    matches the search query ranks."""
+    """Whether the reader's search was cut to what search takes, and how many matches the
+    search query ranks."""
     if request is None:
         return {}
     typed = request.args.get("q") or request.args.get("_search") or ""
-    return {"search_cut": too_long(typed), "search_limits": (MAX_TERMS, MAX_LENGTH),
+    return {"search_cut": search.too_long(typed),
+            "search_limits": (search.MAX_TERMS, search.MAX_LENGTH),
             "search_rank_limit": search.RANK_LIMIT}
