@@ -55,13 +55,12 @@ def run(argv=None):
     parser.add_argument("--timings", metavar="FILE",
                         help="also write the seconds each file and phase took, as JSON")
     args = parser.parse_args(argv)
-    written = None
+    written = []
 
     def write_package(database):
         # Before the new database takes archive.db's place: a package that cannot be
         # written leaves the previous database as it was.
-        nonlocal written
-        written = package.write(database, args.package, site.METADATA)
+        written.append(package.write(database, args.package, site.METADATA))
 
     try:
         if args.check:
@@ -91,15 +90,14 @@ def run(argv=None):
         return 1
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    counts = summary.counts
-    described = (f"{counts['documents']} documents, {counts['people']} people, "
-                 f"{counts['organisations']} organisations")
+    described = ", ".join(f"{summary.counts[table]} {table}"
+                          for table in ("documents", "people", "organisations"))
     if args.check:
         print(f"{args.sources}: {described}: all checks passed.")
         return 0
     print(f"{args.output}: {described}.")
-    if written:
-        print(f"{written}: a data package of {len(package.TABLES)} tables.")
+    for path in written:
+        print(f"{path}: a data package of {len(package.TABLES)} tables.")
     return 0
 
 

@@ -12,11 +12,10 @@ from .schema import PAGE_SIZE
 
 @contextmanager
 def database(output, schema, before_replace=None):
-    """Yields a connection to a new database with `schema` (SQL), in a temporary file beside
-    `output`, outside any transaction. When the block completes, `before_replace` (if given)
-    is called with the temporary file's path, and the file is renamed over `output`. Any
-    failure, or a signal, leaves an existing output file exactly as it was and removes the
-    temporary file; one left by a build that was killed outright goes at the next build."""
+    """A connection, outside any transaction, to a new database with `schema` (SQL) in a
+    temporary file beside `output`, renamed over it when the block completes (after
+    `before_replace(path)`, if given). A failure or a signal leaves `output` as it was and
+    removes the file; one left by a build killed outright goes at the next build."""
     output = Path(output)
     remove_abandoned(output)
     descriptor, temporary = tempfile.mkstemp(
@@ -49,13 +48,11 @@ def database(output, schema, before_replace=None):
 
 
 def remove_abandoned(output):
-    """Remove the temporary files of builds of `output` whose process is gone (killed
-    outright, with no chance to clean up). A running build's file stays."""
+    """Remove the temporary files of builds of `output` killed outright: a running one's stay."""
     for path in Path(output).parent.glob(f".{Path(output).name}.*.tmp*"):
         pid = path.name[len(Path(output).name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and _running(int(pid)):
-            continue
-        path.unlink(missing_ok=True)  # another build may have removed it first
+        if not (pid.isdigit() and _running(int(pid))):
+            path.unlink(missing_ok=True)  # another build may have removed it first
 
 
 def _running(pid):

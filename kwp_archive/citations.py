@@ -1,10 +1,8 @@
-"""Citations of documents: RIS, BibTeX, CSL-JSON and a Chicago-style note.
-
-Each document is cited as the Digital Archive cites it: a manuscript published by the
-History and Public Policy Program Digital Archive, held by an archive (GARF, AVPRF...) at a
-reference (fond, opis, delo, listy), translated by someone, at the archive's page; with its
-people and organisations as authors and recipients, and its date at the precision it was given.
-"""
+"""Citations of documents in RIS, BibTeX, CSL-JSON and a Chicago-style note, as the Digital
+Archive cites them: a manuscript published by the History and Public Policy Program Digital
+Archive, held by an archive (GARF, AVPRF...) at a reference (fond, opis, delo, listy),
+translated by someone, at the archive's page; its parties as authors and recipients, and
+its date at the precision it was given."""
 
 import json
 import re
@@ -114,8 +112,7 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 def _bibtex_text(text):
-    """Escaped for TeX; UTF-8 (accents, Hangul) is left as it is, as biber and bibtexparser
-    read it."""
+    """Escaped for TeX; UTF-8 (accents, Hangul) as it is, as biber and bibtexparser read it."""
     return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()],
                                " ".join(text.split()))
 

@@ -1,7 +1,6 @@
-"""What the build derives from the rows once they are written: who wrote to whom, the
-indexes, the counts behind the facets and charts, and the planner's statistics. Each is
-counted once here, because counting it over a million documents on a page view would
-outlast the time a page has."""
+"""What the build derives from the rows once written: who wrote to whom, the indexes, the
+counts behind the facets and charts, and the planner's statistics. Counted once here, as
+counting a million documents on a page view would outlast the time a page has."""
 
 import itertools
 
@@ -61,10 +60,9 @@ SELECT 'documents', 'month', substr(date, 1, 7), count(*) FROM documents
 WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
 """
 
-# The columns whose facets the build counts: for the whole table (facet_counts), among the
-# rows of one value of another of them (facet_pairs) and among those of one value of each of
-# two others (facet_triples). metadata.yml asks for them as `counted:` facets, and
-# plugins/counted_facets.py answers from these counts.
+# The columns whose facets the build counts, for the whole table (facet_counts), among the
+# rows of one value of another (facet_pairs) or of two others (facet_triples): metadata.yml
+# asks for them as `counted:` facets, answered by plugins/counted_facets.py.
 COUNTED_FACETS = {"documents": ("type", "year", "date_precision"),
                   "document_people": ("role",), "document_organisations": ("role",)}
 # Columns holding JSON arrays, counted by their items.
@@ -176,8 +174,7 @@ COUNTS = "".join((
     *_column_counts(), *_array_counts()))
 
 
-def _tables(connection):
-    # Only a view of our connection: no sqlite-utils plugins, no pragmas of its own.
+def _tables(connection):  # our connection, with no sqlite-utils plugins or pragmas of its own
     return sqlite_utils.Database(connection, recursive_triggers=False, execute_plugins=False)
 
 

@@ -1,11 +1,8 @@
-"""The full-text indexes: documents_fts (each document's title, summary and the names of its
-parties) and people_fts (each person's names), written through FTS5's own SQL once the
-documents are in their order, each document under its rowid there.
-
-A name is searched under any spelling by its keys (kwp_archive.names.keys), which are folded
-once per person, and each document's keys put together from its people's: a person in a
-hundred thousand documents is folded once, not a hundred thousand times.
-"""
+"""The full-text indexes, written through FTS5's own SQL once the documents are in order,
+each under its rowid: documents_fts (a document's title, summary and parties' names) and
+people_fts (a person's names). A name is searched under any spelling by its keys
+(kwp_archive.names.keys), folded once per person and put together for each document from
+its people's: a person in a hundred thousand documents is folded once, not each time."""
 
 from . import names
 from .schema import FULL_TEXT_TABLES
@@ -66,8 +63,7 @@ def _keys_of(person_ids, person_keys):
 
 
 def _listed(ids, names_of):
-    """The names of these ids (a person in two roles is there twice), sorted and without
-    repeats, "; " between."""
+    """The names of these ids, sorted and each once (an id may come twice), "; " between."""
     if ids is None:
         return None
     found = {names_of[id] for id in ids.split(" ") if id in names_of}

@@ -1,17 +1,17 @@
 """The rows as read, checked as a whole, then written into the tables readers see.
 
-Each file's rows go into a temporary table of their own as they are read, each under the
-line it starts on. Once every file is in, what needs every row (an id used twice, a link
-given twice, a reference to nothing) is a query over those tables that names the lines at
-fault. Only a source set with no problem is written into the tables of kwp_archive.schema:
-the documents in the order a reader sees them (date, then id), so that their rowids follow
-that order, and every other table in the editors' order.
+Each file's rows go into a temporary table of their own as read, under the line each starts
+on. What needs every row (an id used twice, a link given twice, a reference to nothing) is
+then a query over those tables that names the lines at fault. A source set with no problem
+is written into the tables of kwp_archive.schema: the documents in the order a reader sees
+them (date, then id), so that their rowids follow it; every other table in the editors'.
 """
 
 import re
 from urllib.parse import urlsplit
 
 from . import names, sources
+from .derived import ARRAY_SOURCES
 from .mentions import Mentions
 from .schema import ANY_CASE_INDEX
 from .sources import LAYOUTS, PARTY_LINKS, PEOPLE, RECORDS, Problem
@@ -173,10 +173,8 @@ _NAMES = """coalesce((
             WHERE {links}.document_id = as_read.id ORDER BY {names}.name
         )), '[]')"""
 _DOCUMENTS = """
-INSERT INTO documents ({columns}, collections, subjects)
-SELECT {columns},
-    {collections},
-    {subjects}
+INSERT INTO documents ({columns}, {arrays})
+SELECT {columns}, {names}
 FROM {table} AS as_read
 ORDER BY date, id
 """
@@ -195,15 +193,14 @@ def write(connection):
     their collections' and subjects' links, so those go first; the links to parties, which
     carry their documents' dates, last."""
     for layout in LAYOUTS:
-        if layout is RECORDS or layout in PARTY_LINKS:
-            continue
-        connection.execute(_IN_ORDER.format(table=layout.table, as_read=_as_read(layout),
-                                            columns=", ".join(layout.columns)))
+        if layout is not RECORDS and layout not in PARTY_LINKS:
+            connection.execute(_IN_ORDER.format(table=layout.table, as_read=_as_read(layout),
+                                                columns=", ".join(layout.columns)))
+    arrays = {array: _NAMES.format(links=links, key=key, names=names)
+              for array, (links, key, names) in ARRAY_SOURCES.items()}
     connection.execute(_DOCUMENTS.format(
-        columns=", ".join(RECORDS.columns), table=_as_read(RECORDS),
-        collections=_NAMES.format(names="collections", links="document_collections",
-                                  key="collection_id"),
-        subjects=_NAMES.format(names="subjects", links="document_subjects", key="subject_id")))
+        columns=", ".join(RECORDS.columns), table=_as_read(RECORDS), arrays=", ".join(arrays),
+        names=", ".join(arrays.values())))
     connection.execute(ANY_CASE_INDEX)
     for layout in PARTY_LINKS:
         connection.execute(_DATED_LINKS.format(table=layout.table, as_read=_as_read(layout),

@@ -1,10 +1,8 @@
 """The people a text names: what `make check` compares with a document's links, so that a
-person its title or summary names is linked to it, or the editors say why not.
-
-A name is found as search finds it, folded (kwp_archive.names.fold), and whole: the words of
-a person's name or of one of their aliases in a row, and at each place the longest such run,
-so that "Kim Il" is not found in "Kim Il Sung", nor "Ivanov" in "Ivanovich".
-"""
+person its title or summary names is linked to it, or the editors say why not. A name is
+found as search finds it, folded (kwp_archive.names.fold), and whole: the words of a name or
+alias in a row, the longest such run at each place, so that "Kim Il" is not found in "Kim
+Il Sung", nor "Ivanov" in "Ivanovich"."""
 
 import functools
 

@@ -83,12 +83,10 @@ def fold(name) -> str:
 
 
 def keys(names) -> list:
-    """Every key a reader's term may fold to for these names (a ";"-separated list).
-
-    A reader may type a name whole ("Kim Ilsung") or part of it ("Il-sung", "Kim"), so each
-    run of consecutive syllables is a key: Kim Il Sung gives kim, il, sunk, kimil, ilsunk and
-    kimilsunk. Sorted and without repeats, so that the build stays deterministic.
-    """
+    """Every key a reader's term may fold to for these names (a ";"-separated list): a name
+    is typed whole ("Kim Ilsung") or in part ("Il-sung", "Kim"), so each run of consecutive
+    syllables is a key (Kim Il Sung gives kim, il, sunk, kimil, ilsunk and kimilsunk). Sorted
+    and without repeats, so that the build stays deterministic."""
     found = set()
     for name in str(names or "").split(";"):
         syllables = _syllables(name)

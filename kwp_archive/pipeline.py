@@ -4,7 +4,7 @@ A source set with any problem writes nothing: every problem is raised at once, w
 file and line, and the previous database stays as it was."""
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, derived, fulltext, loading, schema, sources
@@ -24,15 +24,14 @@ PHASES = (
 @dataclass
 class Summary:
     counts: dict
-    warnings: list = field(default_factory=list)
+    warnings: list
 
 
 def build(directory, output, before_replace=None, progress=None) -> Summary:
     """Build the database at `output` from the CSV files in `directory`, or raise
-    SourceError with every problem found, leaving `output` as it was. `before_replace`, if
-    given, is called with the finished database's temporary path before it takes the place
-    of `output`: if it fails, `output` stays as it was too. `progress` (kwp_archive.progress)
-    is told of each file read and each phase after."""
+    SourceError with every problem found, leaving `output` as it was. `before_replace` is
+    given the finished database's temporary path before it takes the place of `output`, which
+    stays as it was if that fails too; `progress` is told of each file read and each phase."""
     progress = progress or Progress()
     directory = Path(directory)
     if not directory.is_dir():
@@ -43,9 +42,8 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
         loading.stage(connection)
         connection.execute("BEGIN")
         for layout in sources.LAYOUTS:
-            reader = readers[layout.table]
             with progress.phase(f"reading {layout.filename}"):
-                loading.insert(connection, layout, sources.read(reader))
+                loading.insert(connection, layout, sources.read(readers[layout.table]))
         with progress.phase("checking the rows as a whole"):
             problems += loading.problems(connection, readers)
         connection.execute("COMMIT")

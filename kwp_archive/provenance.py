@@ -1,8 +1,5 @@
-"""Where a record's facts come from: addresses on the Wilson Center Digital Archive.
-
-Shared by the build (which refuses any other address) and the pages and citations (which
-link a reader back to the archive).
-"""
+"""Where a record's facts come from: addresses on the Wilson Center Digital Archive, for the
+build (which refuses any other) and the pages and citations (which lead a reader back)."""
 
 import re
 from urllib.parse import urlsplit

@@ -76,13 +76,11 @@ def too_long(text) -> bool:
 
 
 def fts_query(text) -> str:
-    """Every term the reader typed must match, either as the words it holds (stemmed, in the
-    text columns) or as a spelling of part of a name (folded, in the name_keys column).
-
-    "Pak Hon-yong" gives ("Pak" OR name_keys : "pak") AND ("Hon yong" OR name_keys :
-    "honyonk"). A hyphenated term is a phrase. Punctuation never reaches FTS5, so no input is
-    a syntax error; text with no words, or with nothing but exclusions, matches nothing.
-    """
+    """Every term the reader typed must match, as the words it holds (stemmed, in the text
+    columns) or as a spelling of part of a name (folded, in the name_keys column): "Pak
+    Hon-yong" gives ("Pak" OR name_keys : "pak") AND ("Hon yong" OR name_keys : "honyonk").
+    A hyphenated term is a phrase. Punctuation never reaches FTS5, so no input is a syntax
+    error; text with no words, or with nothing but exclusions, matches nothing."""
     alternatives = []
     for clause in parse(text):
         wanted = [term.fts() for term in clause if not term.negated]

@@ -1,9 +1,7 @@
 """How the site is served: the one place that says which files and settings Datasette gets.
-
 `make run` and the published app serve with `python -m kwp_archive.site`; the tests and the
-benchmark start the same command (bench/harness.py), or build their Datasette from the same
-SETTINGS and paths, so what is tested is what is served.
-"""
+benchmark start the same command (bench/harness.py) or build their Datasette from the same
+SETTINGS and paths, so what is tested is what is served."""
 
 import argparse
 import os

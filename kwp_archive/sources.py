@@ -2,9 +2,8 @@
 
 Every problem is a Problem naming FILE:LINE: column, so that an editor sees all of them in
 one run. What one row can show (formats, dates, text) is checked here, and each row carries
-its line on; what needs every row (unique ids, references between files) is checked over the
-rows as read (kwp_archive.loading), so that no file is ever held in memory whole.
-"""
+its line on; what needs every row (unique ids, references between files) is checked by
+kwp_archive.loading over the rows as read, so that no file is held in memory whole."""
 
 import csv
 import functools
@@ -19,7 +18,6 @@ from .schema import RELATIONS, ROLES
 
 ALIAS_SEPARATOR = ";"
 ALIAS_JOIN = "; "  # how the database stores a list of aliases
-
 # Ids end up in URLs and in users' SQL, so they stay plain.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # A cell starting with one of these is run as a formula when a CSV download is opened in a
@@ -121,13 +119,11 @@ class _Reader:
         self.problems = problems
         self.warnings = warnings
         self.header = None
-        # False once the file turns out unreadable as a whole; references to its ids are
-        # then not checked, so that one broken file does not bury its own error in others.
+        # False once the file is unreadable as a whole: references to its ids are then not
+        # checked, so that one broken file does not bury its own error in others.
         self.usable = True
-        # Ids of rows refused for another reason: links to them are not reported as well.
-        self.refused_ids = set()
-        # Set when the file's lines stop short (a NUL byte, or bytes that are not UTF-8).
-        self.failed = False
+        self.refused_ids = set()  # of rows refused otherwise: links to them are not reported
+        self.failed = False  # once its lines stop short (a NUL byte, or bytes not UTF-8)
 
     def problem(self, line, column, message):
         self.problems.append(Problem(self.name, line, column, message))
@@ -156,10 +152,7 @@ class _Reader:
                 line, start = start, reader.line_num + 1
                 if cells and self._row_is_sound(line, cells):  # [] is a blank line
                     yield line, dict(zip(header, cells))
-            if self.failed:
-                # The rest of the file could not be read: references to ids it may have held
-                # are not reported, as they would all be false.
-                self.usable = False
+            self.usable = not self.failed  # references to ids it may have held would be false
         except csv.Error as error:
             self._csv_error(start, str(error))
 
@@ -190,7 +183,7 @@ class _Reader:
         self.problem(line, self._quoting_column(self._line_text(line)), message)
 
     def _line_text(self, number):
-        """Line `number` of the file, read again: only an error message needs it."""
+        """Line `number` of the file, read again for an error message."""
         with open(self.path, "rb") as file:
             for raw in itertools.islice(file, number - 1, number):
                 return raw.decode("utf-8", "replace")
@@ -249,9 +242,8 @@ class _Reader:
         return len(self.problems) == before
 
     def _decoded_lines(self):
-        """The file's lines as text, one by one: a BOM is accepted; at a NUL byte or bytes
-        that are not UTF-8, the problem is reported and the lines stop, with self.failed
-        set. Read so rather than by the io module, which knows neither line."""
+        """The file's lines as text, a BOM accepted; at a NUL byte or bytes not UTF-8, the
+        problem is reported and the lines stop. Not by the io module, which knows no line."""
         with open(self.path, "rb") as file:
             for number, raw in enumerate(file, start=1):
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
@@ -259,15 +251,14 @@ class _Reader:
                 message = None
                 if b"\x00" in raw:
                     hint = " (is it UTF-16? save it as UTF-8)" if number == 1 else ""
-                    marker = "\x00"
-                    message = f"contains a NUL byte at byte {raw.index(0) + 1} of the line{hint}"
+                    marker, message = "\x00", (f"contains a NUL byte at byte {raw.index(0) + 1} "
+                                               f"of the line{hint}")
                 else:
                     try:
                         text = raw.decode("utf-8")
                     except UnicodeDecodeError as error:
-                        marker = "\ufffd"
-                        message = (f"byte {error.start + 1} of the line is not UTF-8; save the "
-                                   "file as UTF-8")
+                        marker, message = "\ufffd", (f"byte {error.start + 1} of the line is not "
+                                                     "UTF-8; save the file as UTF-8")
                 if message:
                     self.problem(number, self._column_holding(
                         number, raw.decode("utf-8", "replace"), marker), message)

@@ -28,7 +28,6 @@ _NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_nex
 # The most rows a facet is counted over live (metadata.yml may set another: plugins:
 # counted_facets: live_limit); an array made from links over fewer (live_array_limit).
 LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
-
 # The build's counts for a page with no filter, or one or two on counted values (two in the
 # order of COUNTED_FACETS); with :value, of that value alone (a filtered column's own facet).
 _FROM_COUNTS = """
@@ -50,7 +49,6 @@ where table_name = :table and column_name = :column and cast(value as text) = :t
 """
 # Columns whose values are the ids of another table's rows, shown by those rows' names.
 _NAMED_BY = {("documents", "type"): "document_types"}
-
 _LIVE = """
 select {column} as value, count(*) as count from ({sql})
 where {column} is not null
@@ -87,7 +85,9 @@ class CountedFacet(Facet):
                         self.request, {"_facet_counted": column}))}
             counts = await self._from_counts(column, filters, size)
             if counts is None:
-                limit = self._live_limit(column)
+                name = "live_array_limit" if column in ARRAY_SOURCES else "live_limit"
+                config = self.ds.plugin_config("counted_facets") or {}
+                limit = config.get(name, LIVE_LIMITS[name])
                 if self.row_count is None or self.row_count > limit:
                     results.append(dict(info, not_counted=limit))
                     continue
@@ -100,11 +100,6 @@ class CountedFacet(Facet):
             info["results"] = await self._values(column, counts[:size])
             results.append(info)
         return results, timed_out
-
-    def _live_limit(self, column):
-        config = self.ds.plugin_config("counted_facets") or {}
-        name = "live_array_limit" if column in ARRAY_SOURCES else "live_limit"
-        return config.get(name, LIVE_LIMITS[name])
 
     async def _counted_filters(self):
         """The page's filters as [(column, stored value)], each of a counted column or an
@@ -186,9 +181,8 @@ class CountedFacet(Facet):
             path = (path_with_removed_args(self.request, {argument: chosen}) if selected
                     else path_with_added_args(self.request, {argument: chosen}))
             values.append({"value": row["value"], "label": label, "count": row["count"],
-                           "selected": selected,
-                           "toggle_url": self.ds.absolute_url(self.request,
-                                                              self.ds.urls.path(path))})
+                           "selected": selected, "toggle_url": self.ds.absolute_url(
+                               self.request, self.ds.urls.path(path))})
         return values
 
     async def _labels(self, column, values):

@@ -1,9 +1,8 @@
 """A date range on the documents table (?_date_from=1956-08&_date_to=1956-10) and in SQL
 (first_day, last_day), with partial dates understood: a document is in the range when the
-days its date can mean overlap it, so "1956-09" is in a range that ends on 1956-09-10.
-
-On the table the parameters start with "_", as Datasette's own do: any other parameter it
-takes for a column to filter on. The canned search query takes date_from and date_to."""
+days its date can mean overlap it, so "1956-09" is in a range that ends on 1956-09-10. (On
+the table the parameters start with "_", pages.DATE_RANGE says why; the canned search query
+takes date_from and date_to.)"""
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
@@ -28,23 +27,20 @@ def clauses(date_from, date_to):
     said to be ignored rather than silently dropped."""
     where, params, human = [], {}, []
     for typed, (word, bound, day, name) in zip((date_from, date_to), _ENDS):
-        if not typed:
-            continue
-        if day(typed):
+        if typed and not day(typed):
+            human.append(f"{typed!r} ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD")
+        elif typed:
             where.append(f"{bound} :{name}")
             params[name] = day(typed)
             human.append(f"{word} {dates.human(typed.strip())}")
-            # The same bound on `date` itself, which is indexed: a date, as text, sorts
-            # between its year ("1956") and its last day, so this leaves out no document
-            # of the range, and lets SQLite read the range from the index rather than
-            # scan a million rows in date order.
+            # The same bound on the indexed `date`, which as text sorts between its year
+            # ("1956") and its last day: it leaves out no document of the range, and SQLite
+            # reads the range from the index rather than scan a million rows in date order.
             if name == "range_start":
                 where.append("date >= :range_year")
                 params["range_year"] = params[name][:4]
             else:
                 where.append("date <= :range_end")
-        else:
-            human.append(f"{typed!r} ignored: a date is YYYY, YYYY-MM or YYYY-MM-DD")
     return where, params, human
 
 
@@ -53,7 +49,4 @@ def filters_from_request(request, table):
     if table != "documents":
         return None
     date_from, date_to = (request.args.get(name, "") for name in PARAMETERS)
-    if not (date_from or date_to):
-        return None
-    where, params, human = clauses(date_from, date_to)
-    return FilterArguments(where, params, human)
+    return FilterArguments(*clauses(date_from, date_to)) if date_from or date_to else None

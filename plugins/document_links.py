@@ -1,6 +1,5 @@
 """Every list of documents leads to them: a document's title, and its id in a query's
-results, link to the document's page, in the site's tables, canned queries and readers' own
-SQL alike."""
+results, link to its page, in the site's tables, canned queries and readers' SQL alike."""
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode

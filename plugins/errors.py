@@ -1,7 +1,6 @@
-"""A reader's mistake is a 400, not a 500: Datasette raises a DatasetteError with a 500
-status for a request it refuses (?_sort on a column that does not exist, a _through that
-names no link), and it is the request's fault all the same. Any other error is Datasette's
-to render."""
+"""A reader's mistake is a 400, not a 500: a DatasetteError with a 500 status is a request
+Datasette refuses (?_sort on a column that does not exist, a _through that names no link),
+the request's fault all the same. Any other error is Datasette's to render."""
 
 from datasette import Response, hookimpl
 from datasette.views.base import DatasetteError

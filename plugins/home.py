@@ -21,11 +21,9 @@ def extra_template_vars(view_name, datasette):
             figures["span"] = (dates.human(figures["first_date"]),
                                dates.human(figures["last_date"]))
         queries = await datasette.get_canned_queries(site.DATABASE, None)
-        charts = [
-            (query.get("title") or name, f"{datasette.urls.database(site.DATABASE)}/{name}"
-             f"#{query['fragment']}")
-            for name, query in queries.items() if query.get("fragment")
-        ]
+        charts = [(query.get("title") or name,
+                   f"{datasette.urls.database(site.DATABASE)}/{name}#{query['fragment']}")
+                  for name, query in queries.items() if query.get("fragment")]
         return {"home": {"database": site.DATABASE, "figures": figures, "charts": charts}}
 
     return inner

@@ -67,8 +67,7 @@ def register_magic_parameters():
 
 @hookimpl
 def extra_template_vars(request):
-    """Whether the reader's search was cut to what search takes, and how many matches the
-    search query ranks."""
+    """Whether search cut the reader's text, and how many matches the search query ranks."""
     if request is None:
         return {}
     typed = request.args.get("q") or request.args.get("_search") or ""

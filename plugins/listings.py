@@ -1,8 +1,7 @@
 """The archive's listings, subjects and collections, as filters of the documents table
 (?_subject=<id>, ?_collection=<id>), and each listing's document count as a link to them.
-
-Datasette's own ?_through= says the same, but in 0.65 it names its parameter :p0 as the
-first column filter does, so that ?_through=...&type=letter finds nothing."""
+Datasette's ?_through= says the same, but 0.65 names its parameter :p0 as the first column
+filter does, so that ?_through=...&type=letter finds nothing."""
 
 from urllib.parse import urlencode
 

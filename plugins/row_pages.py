@@ -1,7 +1,6 @@
 """Row pages read as a catalogue card: a document with its date, type, summary, parties by
-role, listings and neighbours in time; a person or an organisation with their documents in
-order, and the role in each; a subject or a collection of the archive with its documents in
-order."""
+role, listings and neighbours in time; a party, subject or collection with its documents in
+order (a party's with its role in each)."""
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
@@ -9,16 +8,12 @@ from datasette.utils import tilde_decode, tilde_encode
 from kwp_archive import names, pages
 from kwp_archive.sources import ALIAS_JOIN
 
-RECORDS = {
-    "documents": """
-        select documents.*, document_types.name as type_name
-        from documents join document_types on document_types.id = documents.type
-        where documents.id = :id""",
-    "people": "select * from people where id = :id",
-    "organisations": "select * from organisations where id = :id",
-    "subjects": "select * from subjects where id = :id",
-    "collections": "select * from collections where id = :id",
-}
+RECORDS = {table: f"select * from {table} where id = :id"
+           for table in ("people", "organisations", "subjects", "collections")}
+RECORDS["documents"] = """
+    select documents.*, document_types.name as type_name
+    from documents join document_types on document_types.id = documents.type
+    where documents.id = :id"""
 
 
 @hookimpl
