@@ -58,8 +58,7 @@ def run(argv=None):
     written = []
 
     def write_package(database):
-        # Before the new database takes archive.db's place: a package that cannot be
-        # written leaves the previous database as it was.
+        # Before the database takes its place: a package that fails leaves the old one as it was.
         written.append(package.write(database, args.package, site.METADATA))
 
     try:

@@ -23,20 +23,17 @@ def database(output, schema, before_replace=None):
     os.close(descriptor)
     connection = sqlite3.connect(temporary, isolation_level=None)
     try:
-        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        # The file is private until it is renamed into place, so a crash needs no journal.
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
         # Lets Python's signal handlers run during a long statement (the full-text index of
         # a million documents), so that a SIGTERM stops the build within a moment.
         connection.set_progress_handler(lambda: 0, 100_000)
-        connection.executescript(schema)
+        # The file is private until it is renamed into place, so a crash needs no journal.
+        connection.executescript(f"PRAGMA page_size = {PAGE_SIZE}; PRAGMA journal_mode = OFF; "
+                                 f"PRAGMA synchronous = OFF; {schema}")
         yield connection
         connection.close()
         if before_replace is not None:
             before_replace(temporary)
-        # mkstemp makes the file private (0600); the database is for every reader, as the
-        # umask says (0644 as a rule), like any file the user writes.
+        # mkstemp makes the file private (0600); like any file, it is for all the umask allows.
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)

@@ -12,8 +12,7 @@ from . import dates
 from .pages import parties_of
 from .provenance import PUBLISHER, WEBSITE, document_page
 
-# One row per document asked for, with its authors and recipients (people, then
-# organisations, each in the editors' order) as JSON arrays. :ids is a JSON array of ids.
+# Each document of :ids (a JSON array) with its authors and recipients as JSON arrays.
 CITABLE_DOCUMENTS = """
 select
     documents.id, documents.title, documents.date, documents.summary,
@@ -41,11 +40,6 @@ class Citable:
     archive_reference: str = ""
     translator: str = ""
 
-    @classmethod
-    def from_row(cls, row):
-        return cls(**dict(row, authors=tuple(json.loads(row["authors"])),
-                          recipients=tuple(json.loads(row["recipients"]))))
-
     @property
     def url(self):
         """The document's own page on the archive; None where we only have a listing."""
@@ -64,14 +58,16 @@ class Citable:
 
 def in_order(rows, ids):
     """Citables for `ids`, in that order, each once."""
-    by_id = {row["id"]: Citable.from_row(row) for row in rows}
+    by_id = {row["id"]: Citable(**dict(row, authors=tuple(json.loads(row["authors"])),
+                                       recipients=tuple(json.loads(row["recipients"]))))
+             for row in rows}
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
 
 def chicago(title, date, archive="", archive_reference="", translator="", source_url=""):
-    """The recommended citation, in the archive's own form (Chicago notes style):
-    "Title," date, History and Public Policy Program Digital Archive, archive, reference.
-    Translated by X. URL."""
+    """The recommended citation in the archive's own form (Chicago notes style): "Title,"
+    date, History and Public Policy Program Digital Archive, archive, reference. Translated
+    by X. URL."""
     parts = (f"“{title},” {dates.human(date)}", PUBLISHER, archive, archive_reference)
     citation = ", ".join(part for part in parts if part) + "."
     if translator:
@@ -98,15 +94,13 @@ def ris(citables) -> str:
             ("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))),
             ("M3", citable.type), ("AB", citable.summary), ("PB", PUBLISHER), ("DB", WEBSITE),
             ("AV", citable.location), ("A4", citable.translator), ("UR", citable.url)])
-        lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields]
-        lines += ["ER  - ", ""]
+        lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields] + ["ER  - ", ""]
     return "\r\n".join(lines)
 
 
-_BIBTEX_ESCAPES = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-    "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
-}
+_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+                   "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+                   "~": r"\textasciitilde{}"}
 _BIBTEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _BIBTEX_ESCAPES))
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -118,8 +112,7 @@ def _bibtex_text(text):
 
 
 def _bibtex_names(names):
-    # Each name in its own braces: we do not know which part of "Kim Il Sung" or "Anastas
-    # Mikoyan" is the family name, and an organisation has none.
+    # Each name braced whole: Kim Il Sung's family name is not known; an organisation has none.
     return "{" + " and ".join("{" + _bibtex_text(name) + "}" for name in names) + "}"
 
 

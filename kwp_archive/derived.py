@@ -8,10 +8,9 @@ import sqlite_utils
 
 from .schema import INDEXES, ROLES
 
-# Who wrote to whom, each pair with how many documents (the most frequent first), and how
-# many documents each party received (each once, however many authors it has), for the
-# charts. Only documents that were sent (a letter, a telegram, a report) are correspondence:
-# a speech is addressed to its audience.
+# Who wrote to whom, each pair with how many documents, and how many documents each party
+# received (each once, however many authors), for the charts. Only documents that were sent
+# (a letter, a telegram, a report) are correspondence: a speech is addressed to its audience.
 CORRESPONDENCE = """
 CREATE TEMP TABLE sent_parties AS
 SELECT document_id, role, name FROM document_parties
@@ -32,8 +31,7 @@ SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 're
 GROUP BY name;
 """
 
-# How many documents each person and organisation appears in, and in which roles (a JSON
-# array, in the order of ROLES), for their table pages and facets.
+# How many documents each party is in, and in which roles (a JSON array in ROLES' order).
 _PARTY_COUNTS = """
 UPDATE {parties} SET
     document_count = (
@@ -68,13 +66,11 @@ COUNTED_FACETS = {"documents": ("type", "year", "date_precision"),
 # Columns holding JSON arrays, counted by their items.
 COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects"), "people": ("roles",),
                         "organisations": ("roles",)}
-# The arrays the build makes from link tables: (link table, its key, the table of names). A
-# page filtered on one item shows every facet from the build's pair counts.
+# Arrays the build makes from link tables: (link table, its key, the table of names).
 ARRAY_SOURCES = {"collections": ("document_collections", "collection_id", "collections"),
                  "subjects": ("document_subjects", "subject_id", "subjects")}
 
-# Every count of a table's counted columns is a sum over its cube, made in one pass over the
-# table: the rows counted by every combination of those columns' values.
+# Each count is a sum over the table's cube, made in one pass: its rows by each combination.
 _FACET_CUBE = """
 CREATE TEMP TABLE facet_cube AS
 SELECT {columns}, count(*) AS count FROM {table} GROUP BY {columns};
@@ -115,8 +111,7 @@ def _column_counts():
         yield "DROP TABLE temp.facet_cube;\n"
 
 
-# Each listing's documents with their counted columns, gathered once from the links for
-# every count of the listings: alone, with a counted column's value (both ways), or in pairs.
+# Each listing's documents with their counted columns, gathered once for every listing count.
 _LISTED = """
 CREATE TEMP TABLE listed_{array} AS
 SELECT {links}.document_id, {names}.name, documents.type, documents.year,
@@ -186,7 +181,6 @@ def create_indexes(connection):
 
 def gather_statistics(connection):
     _tables(connection).analyze()
-    # Else SQLite reads a date range by skipping through every value of a facet's index
-    # instead of along the date index, some ten times as long.
+    # Else a date range skips through a facet's index, not along the date's: ten times as long.
     connection.execute("UPDATE sqlite_stat1 SET stat = stat || ' noskipscan' WHERE idx IN "
                        "('documents_type', 'documents_year', 'documents_date_precision')")

@@ -10,8 +10,7 @@ from .search import NAME_KEYS
 
 _PEOPLE = "SELECT rowid, id, name, aliases FROM people"
 _ORGANISATIONS = "SELECT id, name, aliases FROM organisations"
-# Each document's text and the ids of its parties (space-separated: an id has no space, see
-# kwp_archive.sources), in the documents' order, which is their rowids' order.
+# Each document's text and its parties' ids (space-separated: ids have none), in rowid order.
 _DOCUMENTS = """
 SELECT documents.rowid, documents.title, documents.summary,
     (SELECT group_concat(person_id, ' ') FROM document_people
@@ -41,8 +40,7 @@ def build(connection):
                           for organisation_id, name, aliases in connection.execute(_ORGANISATIONS)}
     connection.executemany(_PERSON_ROW, ((rowid, name, aliases, person_keys[person_id])
                                          for rowid, person_id, name, aliases in people))
-    # Each list sorted and without repeats; parties not in their table are left out, as a
-    # join leaves them out.
+    # Each list sorted, each name once; parties not in their table left out, as a join would.
     connection.executemany(_DOCUMENT_ROW, (
         (rowid, title, summary, _listed(person_ids, person_names),
          _listed(organisation_ids, organisation_names), _keys_of(person_ids, person_keys))

@@ -39,8 +39,7 @@ def insert(connection, layout, rows):
     connection.executemany(f"INSERT INTO {_as_read(layout)} VALUES ({places})", rows)
 
 
-# The rows whose key an earlier row of the same file has already, with that row's key: for
-# documents, an id whatever its case (schema.ANY_CASE_INDEX).
+# Rows whose key an earlier row has, with that row's; a document's id in any case.
 _TAKEN = """
 SELECT line, {key}, earlier FROM (
     SELECT line, {key},
@@ -92,12 +91,10 @@ def _taken(connection, reader):
 def _unknown(connection, reader, column, target):
     if not target.usable:
         return []  # that file's own problems are reported already
-    return [
-        Problem(reader.name, line, column, f"{value!r} is not an id in {target.path.name}")
-        for line, value in connection.execute(_UNKNOWN.format(
-            table=_as_read(reader.layout), column=column, target=_as_read(target.layout)))
-        if value not in target.refused_ids
-    ]
+    sql = _UNKNOWN.format(table=_as_read(reader.layout), column=column,
+                          target=_as_read(target.layout))
+    return [Problem(reader.name, line, column, f"{value!r} is not an id in {target.path.name}")
+            for line, value in connection.execute(sql) if value not in target.refused_ids]
 
 
 _ADDRESS = re.compile(r"https?://\S+")
@@ -164,8 +161,7 @@ def unlinked_people(connection, readers):
     return warnings
 
 
-# Each document's collections and subjects by name, as JSON arrays, made as the documents
-# are written: the documents table facets them, and a reader sees them beside the title.
+# Each document's collections and subjects by name (JSON arrays), to facet and to show.
 _NAMES = """coalesce((
         SELECT json_group_array(name) FROM (
             SELECT {names}.name FROM {links}

@@ -35,9 +35,8 @@ _APOSTROPHES = "'’‘ʼʻ`´"
 _WITHOUT_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 _SYLLABLE_BREAK = re.compile(r"[\s\-‐‑–]+")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
-# Hangul syllables and Chinese characters (Hanja) each stand for one syllable of a name, typed
-# with or without spaces between them (김일성, 김 일성). Hangul is kept composed: decomposed,
-# 김 would be three letters.
+# A Hangul or Hanja character is a syllable, typed with or without spaces (김일성, 김 일성);
+# Hangul is kept composed, as decomposed 김 would be three letters.
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SYLLABIC_OR_RUN = re.compile(f"{_SYLLABIC.pattern}|(?:(?!{_SYLLABIC.pattern}).)+")
 
@@ -92,8 +91,7 @@ def keys(names) -> list:
         syllables = _syllables(name)
         for spelling in {tuple(syllables), tuple(_conventional(name, syllables))}:
             for start in range(len(spelling)):
-                # A reader types a name, not a paragraph: runs longer than any name are not
-                # keys, so the work stays linear in the length of the text.
+                # Runs no longer than a name: the work stays linear in the text's length.
                 for end in range(start + 1, min(len(spelling), start + MAX_RUN) + 1):
                     found.add(_fold_letters("".join(spelling[start:end])))
     return sorted(found)
@@ -108,8 +106,7 @@ def _conventional(name, syllables):
                                 for syllable in syllables[first:]]
 
 
-# The most syllables a key joins: "Illarion Dmitriyevich Pak" and "Kim Il Sung" are three to
-# five; eight leaves room for any full name with its titles.
+# The most syllables a key joins: a full name is three to five; eight leaves room for titles.
 MAX_RUN = 8
 
 
@@ -117,10 +114,9 @@ MAX_RUN = 8
 # Zedong). A name whose first word is none of these is in the Western order (Anastas
 # Mikoyan, A.M. Petrov, Illarion Dmitriyevich Pak), with the surname last.
 EAST_ASIAN_SURNAMES = set(SURNAMES) | {
-    "kim", "jang", "chang", "yun", "yoon", "nam", "song", "han", "hong", "kang", "jeon",
-    "chon", "gi", "ki", "ha", "mun", "moon", "hyon", "hyeon", "kwon", "gwon", "cho", "jo",
-    "mao", "peng", "qiao", "zhou", "liu", "zhu", "chen", "deng", "gao", "wang", "zhang", "li",
-}
+    "kim", "jang", "chang", "yun", "yoon", "nam", "song", "han", "hong", "kang", "jeon", "chon",
+    "gi", "ki", "ha", "mun", "moon", "hyon", "hyeon", "kwon", "gwon", "cho", "jo", "mao", "peng",
+    "qiao", "zhou", "liu", "zhu", "chen", "deng", "gao", "wang", "zhang", "li"}
 
 
 def sort_name(name) -> str:
@@ -133,8 +129,8 @@ def sort_name(name) -> str:
     return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
-# The scripts a person's spellings are grouped by on their page, in this order, each with how
-# the Unicode names of its letters start.
+# The scripts a person's page groups spellings by, in order, by how their letters' Unicode
+# names start.
 SCRIPTS = {"Latin": "LATIN", "Hangul": "HANGUL", "Hanja or Chinese characters": "CJK",
            "Cyrillic": "CYRILLIC", "Other": ""}
 

@@ -27,15 +27,12 @@ def write(database, directory, metadata_path) -> Path:
         connection.row_factory = sqlite3.Row
         resources = [_write_table(connection, table, described.get(table, {}), directory)
                      for table in TABLES]
-    package = {
-        "name": "kwp-archive",
-        "title": metadata["title"],
-        "description": " ".join(metadata["databases"]["archive"]["description"].split()),
-        "licenses": [{"name": "CC-BY-4.0", "title": metadata["license"],
-                      "path": metadata["license_url"]}],
-        "sources": [{"title": metadata["source"], "path": metadata["source_url"]}],
-        "resources": resources,
-    }
+    package = {"name": "kwp-archive", "title": metadata["title"],
+               "description": " ".join(metadata["databases"]["archive"]["description"].split()),
+               "licenses": [{"name": "CC-BY-4.0", "title": metadata["license"],
+                             "path": metadata["license_url"]}],
+               "sources": [{"title": metadata["source"], "path": metadata["source_url"]}],
+               "resources": resources}
     path = directory / "datapackage.json"
     path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

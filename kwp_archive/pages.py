@@ -16,8 +16,6 @@ order by kind, place
 """
 
 
-DOCUMENT_PARTIES = parties_of(":id")
-
 # The archive's listings that show a document, with their ids, for links to their pages.
 DOCUMENT_LISTINGS = """
 select 'subjects' as link_table, subjects.id, subjects.name as label
@@ -31,8 +29,7 @@ where document_collections.document_id = :id
 order by link_table, label
 """
 
-# The documents related to one (related_documents), either way, in date order, each with what
-# it is to this one, in words.
+# The documents related to one, either way, in date order, with what each is to it in words.
 DOCUMENT_RELATED = """
 select 'documents' as link_table, documents.id, documents.title as label, documents.date,
     related.relation, related.direction
@@ -87,7 +84,7 @@ limit 1000
 """
 
 ROW_QUERIES = {
-    "documents": DOCUMENT_PARTIES,
+    "documents": parties_of(":id"),
     "people": _PARTY_DOCUMENTS.format(links="document_people", party="person_id"),
     "organisations": _PARTY_DOCUMENTS.format(links="document_organisations",
                                              party="organisation_id"),
@@ -96,20 +93,17 @@ ROW_QUERIES = {
                                             listing="collection_id"),
 }
 
-# The date span on the home page (two lookups in the date index); the counts beside it come
-# from the table counts Datasette keeps for an immutable database.
+# The date span on the home page: two lookups in the date index.
 DATE_SPAN = """
 select
     (select min(date) from documents) as first_date,
     (select max(date) from documents) as last_date
 """
 
-# The documents table's filters by one of the archive's listings (plugins/listings.py), each
-# with the array of documents that holds its listings' names.
+# Filters by a listing (plugins/listings.py), each with the array of its listings' names.
 LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections"}
 
-# The parameters of a date range on the documents table (plugins/date_range.py). They start
-# with "_" as Datasette's own do, which it would otherwise take for columns to filter on.
+# A date range's parameters (plugins/date_range.py): without "_", Datasette takes columns.
 DATE_RANGE = ("_date_from", "_date_to")
 
 ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",

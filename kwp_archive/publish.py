@@ -22,8 +22,7 @@ from . import site
 REQUIREMENTS = (site.ROOT / "requirements" / "run.txt",
                 site.ROOT / "requirements" / "published.txt")
 PORT = 8080
-# A host serves on every address (HOST=0.0.0.0 unless told otherwise); the tests run it on
-# the loopback address alone.
+# On every address (HOST=0.0.0.0) unless told otherwise: the tests use the loopback alone.
 START = f"python -m kwp_archive.site --host ${{HOST:-0.0.0.0}} --port ${{PORT:-{PORT}}}"
 
 DOCKERFILE = f"""\

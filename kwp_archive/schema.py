@@ -174,8 +174,7 @@ FROM document_organisations
 JOIN organisations ON organisations.id = document_organisations.organisation_id;
 """
 
-# (name, table, columns), made once the rows are in (kwp_archive.derived): faster than
-# keeping them up to date row by row.
+# (name, table, columns), made once the rows are in: faster than row by row.
 INDEXES = (
     # The table's order, then what a date range tests and counts: a year's documents and
     # their facets are counted from the index alone.
@@ -198,8 +197,7 @@ INDEXES = (
     ("document_collections_collection", "document_collections", ("collection_id",)),
     ("document_subjects_subject", "document_subjects", ("subject_id",)),
 )
-# Ids of documents are unique whatever their case: BibTeX, whose keys they become, takes
-# doc-a and DOC-A for one. The build checks it first; the index keeps it so.
+# Document ids are unique in any case, as BibTeX keys (doc-a is DOC-A): checked, then kept so.
 ANY_CASE_INDEX = "CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);"
 
 

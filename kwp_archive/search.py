@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from . import names
 
 _WORD = re.compile(r"\w+")
-# A quoted phrase, or a run of anything else but white space and quotes; each may carry a
-# leading "-". An unclosed quote runs to the end of the text.
+# A quoted phrase (unclosed, to the end) or a run of anything else, each maybe after a "-".
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 # The column of documents_fts and people_fts that holds the name keys of names.keys().

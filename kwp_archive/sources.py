@@ -80,8 +80,7 @@ RECORDS = Layout("documents", ("id", "date", "title", "summary", "type", "source
                  ("id", "date", "date_start", "date_end", "date_precision", "year", "title",
                   "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS),
                  filename="records.csv")
-# sources: the reference pages that give the person's names, position and years, or why a
-# person has none.
+# sources: the reference pages that give a person's names, position and years, or why none.
 PEOPLE = Layout("people", ("id", "name"), ("aliases", "position", "born", "died", "sources"),
                 ("id", "name", "sort_name", "aliases", "position", "born", "died", "sources"))
 ORGANISATIONS = Layout("organisations", ("id", "name"), ("aliases",), ("id", "name", "aliases"))
@@ -264,8 +263,7 @@ class _Reader:
                         number, raw.decode("utf-8", "replace"), marker), message)
                     self.failed = True
                     return
-                # A file saved with Windows line ends (CRLF) may break a quoted cell over
-                # lines as any other: that break is a line break, not a stray \r.
+                # A quoted cell broken over Windows line ends holds a line break, not a \r.
                 yield text[:-2] + "\n" if text.endswith("\r\n") else text
 
 
@@ -341,18 +339,12 @@ def _year(value):
     return int(value) if value else None
 
 
-def _sent(value):
-    if value not in SENT:
-        raise ValueError(f"{value!r} is not yes, no or empty (no): say whether documents of "
-                         "this type are sent to someone")
-    return SENT[value]
-
-
 def _one_of(allowed, what):
+    """A check that a cell is one of `allowed`, stored as it is or as `allowed` maps it."""
     def check(value):
         if value not in allowed:
-            raise ValueError(f"{value!r} is not {what}; use one of: " + ", ".join(allowed))
-        return value
+            raise ValueError(f"{value!r} is not {what}")
+        return allowed[value] if isinstance(allowed, dict) else value
     return check
 
 
@@ -372,11 +364,13 @@ def _host(value):
 
 # A million records share some thousands of dates: each is parsed once.
 _date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
+_ROLE = _one_of(ROLES, "a role; use one of: " + ", ".join(ROLES))
 _LISTING = {"id": _id, "name": _required(_text), "source_url": _source_url}
 # How each file's cells are checked, in the order their problems are reported.
 _CHECKS = {
     "document_types": {"id": _id, "name": _required(_text), "description": _text,
-                       "sent": _sent},
+                       "sent": _one_of(SENT, "yes, no or empty (no): say whether documents "
+                                             "of this type are sent to someone")},
     "documents": {"id": _id, "title": _required(_text), "summary": _text, "type": _id,
                   "source_url": _source_url, **dict.fromkeys(CITATION_COLUMNS, _text),
                   "date": _date},
@@ -386,13 +380,13 @@ _CHECKS = {
     "collections": _LISTING,
     "subjects": _LISTING,
     "reference_hosts": {"host": _host, "kind": _required(_text), "why": _required(_text)},
-    "document_people": {"document_id": _id, "person_id": _id, "role": _one_of(ROLES, "a role")},
-    "document_organisations": {"document_id": _id, "organisation_id": _id,
-                               "role": _one_of(ROLES, "a role")},
+    "document_people": {"document_id": _id, "person_id": _id, "role": _ROLE},
+    "document_organisations": {"document_id": _id, "organisation_id": _id, "role": _ROLE},
     "document_collections": {"document_id": _id, "collection_id": _id},
     "document_subjects": {"document_id": _id, "subject_id": _id},
     "related_documents": {"document_id": _id, "related_id": _id,
-                          "relation": _one_of(RELATIONS, "a relation"),
+                          "relation": _one_of(RELATIONS, "a relation; use one of: "
+                                              + ", ".join(RELATIONS)),
                           "source_url": _source_url},
     "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _required(_text)},
 }

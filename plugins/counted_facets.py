@@ -41,8 +41,8 @@ _FILTERED = (
     ("facet_triples", "first_filter_column = :filter_0 and first_filter_value = :value_0 and "
                       "second_filter_column = :filter_1 and second_filter_value = :value_1 and "),
 )
-# The stored value a reader's text names, if the text is exactly its text form (years are
-# stored as numbers): 1956 names 1956, but 1956.0 is counted live, as it matches alike.
+# The stored value whose text form the text is (years are numbers): 1956 names 1956; 1956.0,
+# which matches alike, is counted live.
 _STORED_VALUE = """
 select value from facet_counts
 where table_name = :table and column_name = :column and cast(value as text) = :text

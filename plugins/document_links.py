@@ -21,8 +21,7 @@ def document_id(row, table):
 def render_cell(row, value, column, table, database, datasette):
     if not isinstance(value, str) or not value:
         return None
-    # On the documents table Datasette links the id itself; in a link table, the
-    # document_id already links through its foreign key.
+    # Datasette links the documents table's id, and a link table's document_id, itself.
     if column == "title" or (column in ("id", "document_id") and table is None):
         identifier = document_id(row, table)
         if not isinstance(identifier, str) or not identifier:

@@ -12,8 +12,7 @@ def extra_template_vars(view_name, datasette):
 
     async def inner():
         database = datasette.get_database(site.DATABASE)
-        # Counted once per server for an immutable database (from the inspect file when it
-        # is served with one), not on every view of the home page.
+        # Counted once per server (or read from the inspect file), not on every view.
         counts = await database.table_counts(limit=1000)
         figures = {table: counts.get(table) for table in ("documents", "people", "organisations")}
         figures.update(dict((await database.execute(pages.DATE_SPAN)).first()))

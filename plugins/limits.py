@@ -1,7 +1,6 @@
 """What one request may cost: the size of one value and of one result, and the functions a
 visitor's SQL may call. Datasette's time limit bounds how long a query runs; these bound
-what it may allocate, which a time limit cannot (zeroblob(999999999) takes no time at all).
-"""
+what it may allocate, which a time limit cannot (zeroblob(999999999) takes no time at all)."""
 
 import sqlite3
 
@@ -40,9 +39,8 @@ def _weighing_row_factory():
     def row(cursor, values):
         if cursor is not state["cursor"]:
             state["cursor"], state["weight"] = cursor, 0
-        for value in values:
-            weight = _WEIGHT.get(type(value))
-            state["weight"] += len(value) * weight if weight else 8
+        state["weight"] += sum(len(value) * _WEIGHT[type(value)] if type(value) in _WEIGHT
+                               else 8 for value in values)
         if state["weight"] > MAX_RESULT:
             raise ResultTooLarge(
                 f"this result would be more than {MAX_RESULT // 1_000_000} MB: ask for fewer "
@@ -71,6 +69,5 @@ def extra_template_vars(request):
     if request is None:
         return {}
     typed = request.args.get("q") or request.args.get("_search") or ""
-    return {"search_cut": search.too_long(typed),
-            "search_limits": (search.MAX_TERMS, search.MAX_LENGTH),
-            "search_rank_limit": search.RANK_LIMIT}
+    return {"search_cut": search.too_long(typed), "search_rank_limit": search.RANK_LIMIT,
+            "search_limits": (search.MAX_TERMS, search.MAX_LENGTH)}

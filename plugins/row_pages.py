@@ -25,8 +25,7 @@ def extra_template_vars(view_name, request, datasette):
         return {}
 
     async def inner():
-        # The URL holds the database's route, which a plugin may make differ from its name
-        # (datasette-hashed-urls, in the published app, adds the content hash).
+        # The route, not the name: datasette-hashed-urls adds the content hash to it.
         database = datasette.get_database(route=request.url_vars["database"])
         params = {"id": tilde_decode(request.url_vars["pks"])}
 

@@ -3,8 +3,7 @@
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-# The markers that snippet() puts around each match in the search query of metadata.yml.
-# They stay as they are in JSON and CSV downloads, where <mark> explains itself.
+# What snippet() puts around each match (metadata.yml); JSON and CSV keep them as they are.
 HIGHLIGHTS = ("<mark>", "</mark>")
 
 

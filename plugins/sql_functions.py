@@ -12,6 +12,5 @@ def prepare_connection(conn):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("fold_name", 1, fold, deterministic=True)
     conn.create_function("highlight_names", 2, highlight_names, deterministic=True)
-    # The search box of every table with a full-text index runs escape_fts(:search): with
-    # this, it finds names under any spelling, as the canned queries do.
+    # Every table's search box runs escape_fts(:search): it finds names under any spelling too.
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
