@@ -167,19 +167,15 @@ def csl_json(citables) -> list:
 
 
 def highwire(citable) -> list:
-    """(name, content) of the <meta name="citation_..."> tags that Zotero's browser connector
-    and Google Scholar read from a document's page."""
+    """(name, content) of the citation_ <meta> tags Zotero and Google Scholar read on a page."""
     return _given([
         ("citation_title", citable.title),
         ("citation_date", "/".join(f"{part:02d}" if index else f"{part:04d}"
                                    for index, part in enumerate(citable.date_parts))),
         *(("citation_author", name) for name in citable.authors),
-        ("citation_publisher", PUBLISHER),
-        ("citation_archive_location", citable.location),
-        ("citation_translator", citable.translator),
-        ("citation_public_url", citable.url),
-        ("citation_abstract", citable.summary),
-    ])
+        ("citation_publisher", PUBLISHER), ("citation_archive_location", citable.location),
+        ("citation_translator", citable.translator), ("citation_public_url", citable.url),
+        ("citation_abstract", citable.summary)])
 
 
 def _given(fields):

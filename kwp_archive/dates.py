@@ -59,8 +59,7 @@ def _bound(text, end):
 
 
 def first_day(text):
-    """The first day a partial date can mean ('1956' -> '1956-01-01'), or None if it is no
-    date: a reader's bound of a range, where a typo must not become an error."""
+    """The first day a date can mean ('1956' -> '1956-01-01'), or None: a typo is no error."""
     return _bound(text, "start")
 
 

@@ -28,8 +28,7 @@ GROUP BY authors.name, recipients.name;
 CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
 INSERT INTO received (recipient, documents)
 SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 'recipient'
-GROUP BY name;
-"""
+GROUP BY name;"""
 
 # How many documents each party is in, and in which roles (a JSON array in ROLES' order).
 _PARTY_COUNTS = """
@@ -42,21 +41,18 @@ UPDATE {parties} SET
             SELECT DISTINCT role FROM {links} WHERE {party} = {parties}.id
             ORDER BY {role_order}
         )
-    );
-"""
+    );"""
 _ROLE_ORDER = "CASE role " + " ".join(
     f"WHEN '{role}' THEN {number}" for number, role in enumerate(ROLES)) + " END"
 _PARTIES = (("people", "document_people", "person_id"),
             ("organisations", "document_organisations", "organisation_id"))
 _LISTING_COUNT = """
-UPDATE {names} SET document_count = (SELECT count(*) FROM {links} WHERE {key} = {names}.id);
-"""
+UPDATE {names} SET document_count = (SELECT count(*) FROM {links} WHERE {key} = {names}.id);"""
 # Documents per month (those dated to a month or a day), for the by_month chart.
 _MONTH_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT 'documents', 'month', substr(date, 1, 7), count(*) FROM documents
-WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);
-"""
+WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);"""
 
 # The columns whose facets the build counts, for the whole table (facet_counts), among the
 # rows of one value of another (facet_pairs) or of two others (facet_triples): metadata.yml
@@ -73,18 +69,15 @@ ARRAY_SOURCES = {"collections": ("document_collections", "collection_id", "colle
 # Each count is a sum over the table's cube, made in one pass: its rows by each combination.
 _FACET_CUBE = """
 CREATE TEMP TABLE facet_cube AS
-SELECT {columns}, count(*) AS count FROM {table} GROUP BY {columns};
-"""
+SELECT {columns}, count(*) AS count FROM {table} GROUP BY {columns};"""
 _FACET_COUNT = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', {column}, sum(count) FROM temp.facet_cube
-WHERE {column} IS NOT NULL GROUP BY {column};
-"""
+WHERE {column} IS NOT NULL GROUP BY {column};"""
 _PAIR_COUNT = """
 INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
 SELECT '{table}', '{filter}', {filter}, '{column}', {column}, sum(count) FROM temp.facet_cube
-WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};
-"""
+WHERE {filter} IS NOT NULL AND {column} IS NOT NULL GROUP BY {filter}, {column};"""
 # The two filter columns go in the order of COUNTED_FACETS.
 _TRIPLE_COUNT = """
 INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
@@ -92,8 +85,7 @@ INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
 SELECT '{table}', '{first}', {first}, '{second}', {second}, '{column}', {column}, sum(count)
 FROM temp.facet_cube
 WHERE {first} IS NOT NULL AND {second} IS NOT NULL AND {column} IS NOT NULL
-GROUP BY {first}, {second}, {column};
-"""
+GROUP BY {first}, {second}, {column};"""
 
 
 def _column_counts():
@@ -104,10 +96,8 @@ def _column_counts():
         for filter, column in itertools.permutations(columns, 2):
             yield _PAIR_COUNT.format(table=table, filter=filter, column=column)
         for first, second in itertools.combinations(columns, 2):
-            for column in columns:
-                if column not in (first, second):
-                    yield _TRIPLE_COUNT.format(table=table, first=first, second=second,
-                                               column=column)
+            yield from (_TRIPLE_COUNT.format(table=table, first=first, second=second, column=column)
+                        for column in columns if column not in (first, second))
         yield "DROP TABLE temp.facet_cube;\n"
 
 
@@ -122,26 +112,22 @@ JOIN documents ON documents.id = {links}.document_id;
 CREATE INDEX temp.listed_{array}_document ON listed_{array}(document_id);
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT 'documents', '{array}', name, count(DISTINCT document_id) FROM temp.listed_{array}
-GROUP BY name;
-"""
+GROUP BY name;"""
 _LISTED_PAIRS = """
 INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
 SELECT 'documents', '{filter}', {filter_value}, '{column}', {value}, count(*)
-FROM temp.listed_{array} GROUP BY {filter_value}, {value};
-"""
+FROM temp.listed_{array} GROUP BY {filter_value}, {value};"""
 _TWO_LISTINGS = """
 INSERT INTO facet_pairs (table_name, filter_column, filter_value, column_name, value, count)
 SELECT 'documents', '{array}', listed.name, '{other}', other.name, count(*)
 FROM temp.listed_{array} AS listed
 JOIN temp.listed_{other} AS other ON other.document_id = listed.document_id
-GROUP BY listed.name, other.name;
-"""
+GROUP BY listed.name, other.name;"""
 # Arrays of the rows themselves (a party's roles) are counted from the arrays.
 _ARRAY_ITEMS = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT '{table}', '{column}', item.value, count(DISTINCT {table}.rowid)
-FROM {table}, json_each({table}.{column}) AS item GROUP BY item.value;
-"""
+FROM {table}, json_each({table}.{column}) AS item GROUP BY item.value;"""
 
 
 def _array_counts():

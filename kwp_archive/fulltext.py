@@ -18,12 +18,10 @@ SELECT documents.rowid, documents.title, documents.summary,
     (SELECT group_concat(organisation_id, ' ') FROM document_organisations
      WHERE document_organisations.document_id = documents.id)
 FROM documents
-ORDER BY documents.rowid
-"""
+ORDER BY documents.rowid"""
 _DOCUMENT_ROW = f"""
 INSERT INTO documents_fts (rowid, title, summary, people, organisations, {NAME_KEYS})
-VALUES (?, ?, ?, ?, ?, ?)
-"""
+VALUES (?, ?, ?, ?, ?, ?)"""
 _PERSON_ROW = f"INSERT INTO people_fts (rowid, name, aliases, {NAME_KEYS}) VALUES (?, ?, ?, ?)"
 
 

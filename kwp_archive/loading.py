@@ -4,8 +4,7 @@ Each file's rows go into a temporary table of their own as read, under the line 
 on. What needs every row (an id used twice, a link given twice, a reference to nothing) is
 then a query over those tables that names the lines at fault. A source set with no problem
 is written into the tables of kwp_archive.schema: the documents in the order a reader sees
-them (date, then id), so that their rowids follow it; every other table in the editors'.
-"""
+them (date, then id), so that their rowids follow it; every other table in the editors'."""
 
 import re
 from urllib.parse import urlsplit
@@ -47,8 +46,7 @@ SELECT line, {key}, earlier FROM (
         row_number() OVER (PARTITION BY {partition} ORDER BY line) AS place
     FROM {table}
 )
-WHERE place > 1
-"""
+WHERE place > 1"""
 _UNKNOWN = "SELECT line, {column} FROM {table} WHERE {column} NOT IN (SELECT id FROM {target})"
 
 
@@ -138,8 +136,7 @@ def likely_duplicates(connection, reader):
 
 
 def unlinked_people(connection, readers):
-    """Warnings for each person a document's title or summary names who is not linked to
-    it, unless unlinked.csv says why."""
+    """Warnings for people a title or summary names who are not linked, nor in unlinked.csv."""
     people = connection.execute(f"SELECT id, name, aliases FROM {_as_read(PEOPLE)}").fetchall()
     mentions, name_of = Mentions(people), {person_id: name for person_id, name, _ in people}
     reader, warnings = readers[RECORDS.table], []
@@ -172,22 +169,19 @@ _DOCUMENTS = """
 INSERT INTO documents ({columns}, {arrays})
 SELECT {columns}, {names}
 FROM {table} AS as_read
-ORDER BY date, id
-"""
+ORDER BY date, id"""
 _IN_ORDER = "INSERT INTO {table} ({columns}) SELECT {columns} FROM {as_read} ORDER BY line"
 # A link to a party carries its document's date.
 _DATED_LINKS = """
 INSERT INTO {table} ({columns}, date)
 SELECT {columns}, (SELECT date FROM documents WHERE documents.id = as_read.document_id)
 FROM {as_read} AS as_read
-ORDER BY line
-"""
+ORDER BY line"""
 
 
 def write(connection):
-    """The rows as read, into the tables readers see. The documents' arrays are made from
-    their collections' and subjects' links, so those go first; the links to parties, which
-    carry their documents' dates, last."""
+    """The rows as read, into the tables readers see: the listings' links before the
+    documents, whose arrays they make; the party links, which carry their dates, after."""
     for layout in LAYOUTS:
         if layout is not RECORDS and layout not in PARTY_LINKS:
             connection.execute(_IN_ORDER.format(table=layout.table, as_read=_as_read(layout),

@@ -12,8 +12,7 @@ systems disagree, not from the names in our records:
 - consonants: RR g/d/b/j = MR k/t/p/ch (MR writes those voiced between vowels, and aspirated
   with an apostrophe that is dropped); tch and jj = ch; sh = s (MR shi = RR si); r = l (one
   Korean letter, written either way);
-- surnames: the common variants of each surname are brought to one spelling (SURNAMES).
-"""
+- surnames: the common variants of each surname are brought to one spelling (SURNAMES)."""
 
 import re
 import unicodedata
@@ -98,8 +97,7 @@ def keys(names) -> list:
 
 
 def _conventional(name, syllables):
-    """The syllables with a given name's "song" as "sung" and "sung" as "song" (the first
-    word, a surname or a first name, is left as it is)."""
+    """The syllables with "song" and "sung" swapped after the first word (a name's first)."""
     words = name.split()
     first = len(_syllables(words[0])) if words else 0
     return syllables[:first] + [CONVENTIONAL.get(syllable, syllable)

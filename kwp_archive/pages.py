@@ -12,8 +12,7 @@ def parties_of(document):
 select party_table as link_table, party_id as id, name as label, role, place
 from document_parties
 where document_id = {document}
-order by kind, place
-"""
+order by kind, place"""
 
 
 # The archive's listings that show a document, with their ids, for links to their pages.
@@ -26,8 +25,7 @@ select 'collections', collections.id, collections.name
 from document_collections
 join collections on collections.id = document_collections.collection_id
 where document_collections.document_id = :id
-order by link_table, label
-"""
+order by link_table, label"""
 
 # The documents related to one, either way, in date order, with what each is to it in words.
 DOCUMENT_RELATED = """
@@ -40,8 +38,7 @@ from (
     select document_id, relation, 'from' from related_documents where related_id = :id
 ) as related
 join documents on documents.id = related.other
-order by documents.date, documents.id
-"""
+order by documents.date, documents.id"""
 # What the other document is to this one: (relation, direction) -> words.
 RELATED_AS = {("same document", "to"): "The same document, in another record",
               ("same document", "from"): "The same document, in another record",
@@ -61,8 +58,7 @@ select * from (
     select 'next', id, title, date from documents
     where (date, id) > (select date, id from documents where id = :id)
     order by date, id limit 1
-)
-"""
+)"""
 
 # A person's or an organisation's documents, in date order, with the role in each.
 _PARTY_DOCUMENTS = """
@@ -71,8 +67,7 @@ select 'documents' as link_table, documents.id, documents.title as label,
 from {links} join documents on documents.id = {links}.document_id
 where {links}.{party} = :id
 order by {links}.date, {links}.document_id, {links}.rowid
-limit 1000
-"""
+limit 1000"""
 
 # A subject's or a collection's documents, in date order.
 _LISTED_DOCUMENTS = """
@@ -80,8 +75,7 @@ select 'documents' as link_table, documents.id, documents.title as label, docume
 from {links} join documents on documents.id = {links}.document_id
 where {links}.{listing} = :id
 order by documents.date, documents.id
-limit 1000
-"""
+limit 1000"""
 
 ROW_QUERIES = {
     "documents": parties_of(":id"),
@@ -97,8 +91,7 @@ ROW_QUERIES = {
 DATE_SPAN = """
 select
     (select min(date) from documents) as first_date,
-    (select max(date) from documents) as last_date
-"""
+    (select max(date) from documents) as last_date"""
 
 # Filters by a listing (plugins/listings.py), each with the array of its listings' names.
 LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections"}

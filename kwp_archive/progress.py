@@ -7,8 +7,7 @@ from contextlib import contextmanager
 
 
 class Progress:
-    """The seconds each phase took, kept in `seconds` (for the benchmark's table of where a
-    build's time goes) and shown on `stream`, if any."""
+    """Each phase's seconds, kept in `seconds` (for the benchmark) and shown on `stream`."""
 
     def __init__(self, stream=None):
         self.stream = stream

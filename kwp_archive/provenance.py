@@ -42,8 +42,7 @@ def source_kind(url: str):
 
 
 def document_page(url: str):
-    """`url` if it leads to the document itself on the archive (its page or its file), not
-    to a listing; else None."""
+    """`url` if it leads to the document itself on the archive (its page or file), or None."""
     if url and not url_problem(url) and source_kind(url) != "listing":
         return url
     return None

@@ -6,8 +6,7 @@ The directory holds the database and its inspect file, metadata.yml, plugins/, t
 and this package (the plugins import it); requirements.txt, pinned as `make run` installs
 them, with the app's own plugins; a Procfile with the start command, and a Dockerfile and
 fly.toml for Fly (the Dockerfile also serves Cloud Run). The start command is `python -m
-kwp_archive.site`: the very code `make run` uses, so the settings cannot drift.
-"""
+kwp_archive.site`: the very code `make run` uses, so the settings cannot drift."""
 
 import argparse
 import shutil

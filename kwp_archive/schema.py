@@ -171,8 +171,7 @@ SELECT document_organisations.document_id, 'organisations', organisations.id,
     organisations.name, organisations.aliases, document_organisations.role, 1,
     document_organisations.rowid
 FROM document_organisations
-JOIN organisations ON organisations.id = document_organisations.organisation_id;
-"""
+JOIN organisations ON organisations.id = document_organisations.organisation_id;"""
 
 # (name, table, columns), made once the rows are in: faster than row by row.
 INDEXES = (
@@ -212,5 +211,4 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
 INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE});
 CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
-);
-"""
+);"""

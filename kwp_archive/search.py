@@ -6,8 +6,7 @@ Readers get the syntax of a web search, and nothing else reaches FTS5:
 - `"exact phrase"`: the words in that order (`"August plenum"`);
 - `OR` in capitals: either side may match (`Mikoyan OR Shepilov`);
 - `-word` or `-"a phrase"`: leave out what matches it (`plenum -December`);
-- `prefix*`: any word that starts so (`plen*`).
-"""
+- `prefix*`: any word that starts so (`plen*`)."""
 
 import json
 import re
@@ -96,8 +95,8 @@ def fts_query(text) -> str:
 
 
 def name_matches(name_and_aliases, text) -> bool:
-    """Whether the reader's text finds this person: some alternative of it has every wanted
-    term among the folded keys of the name and its aliases (";"-separated)."""
+    """Whether an alternative of the text has every wanted term among the keys of a name and
+    its aliases (";"-separated): whether the reader's text finds this person."""
     found = set(names.keys(name_and_aliases))
     for clause in parse(text):
         wanted = [term for term in clause if not term.negated]

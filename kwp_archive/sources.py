@@ -184,9 +184,7 @@ class _Reader:
     def _line_text(self, number):
         """Line `number` of the file, read again for an error message."""
         with open(self.path, "rb") as file:
-            for raw in itertools.islice(file, number - 1, number):
-                return raw.decode("utf-8", "replace")
-        return ""
+            return next(itertools.islice(file, number - 1, number), b"").decode("utf-8", "replace")
 
     def _column_name(self, index):
         if self.header is None:
@@ -364,31 +362,30 @@ def _host(value):
 
 # A million records share some thousands of dates: each is parsed once.
 _date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
+_wording = _required(_text)
 _ROLE = _one_of(ROLES, "a role; use one of: " + ", ".join(ROLES))
-_LISTING = {"id": _id, "name": _required(_text), "source_url": _source_url}
+_RELATION = _one_of(RELATIONS, "a relation; use one of: " + ", ".join(RELATIONS))
+_SENT = _one_of(SENT, "yes, no or empty (no): say whether documents of this type are sent to "
+                      "someone")
+_LISTING = {"id": _id, "name": _wording, "source_url": _source_url}
 # How each file's cells are checked, in the order their problems are reported.
 _CHECKS = {
-    "document_types": {"id": _id, "name": _required(_text), "description": _text,
-                       "sent": _one_of(SENT, "yes, no or empty (no): say whether documents "
-                                             "of this type are sent to someone")},
-    "documents": {"id": _id, "title": _required(_text), "summary": _text, "type": _id,
+    "document_types": {"id": _id, "name": _wording, "description": _text, "sent": _SENT},
+    "documents": {"id": _id, "title": _wording, "summary": _text, "type": _id,
                   "source_url": _source_url, **dict.fromkeys(CITATION_COLUMNS, _text),
                   "date": _date},
     "people": {"id": _id, "name": _required(_name), "position": _text, "sources": _text,
                "born": _year, "died": _year, "aliases": _aliases},
     "organisations": {"id": _id, "name": _required(_name), "aliases": _aliases},
-    "collections": _LISTING,
-    "subjects": _LISTING,
-    "reference_hosts": {"host": _host, "kind": _required(_text), "why": _required(_text)},
+    "collections": _LISTING, "subjects": _LISTING,
+    "reference_hosts": {"host": _host, "kind": _wording, "why": _wording},
     "document_people": {"document_id": _id, "person_id": _id, "role": _ROLE},
     "document_organisations": {"document_id": _id, "organisation_id": _id, "role": _ROLE},
     "document_collections": {"document_id": _id, "collection_id": _id},
     "document_subjects": {"document_id": _id, "subject_id": _id},
-    "related_documents": {"document_id": _id, "related_id": _id,
-                          "relation": _one_of(RELATIONS, "a relation; use one of: "
-                                              + ", ".join(RELATIONS)),
+    "related_documents": {"document_id": _id, "related_id": _id, "relation": _RELATION,
                           "source_url": _source_url},
-    "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _required(_text)},
+    "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _wording},
 }
 
 
@@ -406,8 +403,7 @@ _DERIVED = {"documents": _document,
 
 
 def read(reader):
-    """The rows of a reader's file that pass every check of one row, each as the line it
-    starts on and its values in the order of its layout's `columns`."""
+    """The rows of a reader's file that pass every check: each its line, then its `columns`."""
     layout, checks = reader.layout, _CHECKS[reader.layout.table]
     derived = _DERIVED.get(layout.table)
     for line, row in reader.rows():

@@ -6,8 +6,7 @@ The page's filters are read from its arguments, never from its SQL. The build's 
 answer the whole table (facet_counts), a page of one counted value, a column's (?year=1956)
 or a listing's (?_subject=...) (facet_pairs), and one of two counted values (facet_triples).
 Any other page is counted live, as Datasette counts a facet, if it has few enough rows to
-count in a page's time (live_limit); past that, the facet says it was not counted.
-"""
+count in a page's time (live_limit); past that, the facet says it was not counted."""
 
 import json
 
@@ -33,8 +32,7 @@ LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
 _FROM_COUNTS = """
 select value, count from {table}
 where table_name = :table and {filters}column_name = :column and coalesce(value = :value, 1)
-order by count desc, value limit :limit
-"""
+order by count desc, value limit :limit"""
 _FILTERED = (
     ("facet_counts", ""),
     ("facet_pairs", "filter_column = :filter_0 and filter_value = :value_0 and "),
@@ -45,28 +43,24 @@ _FILTERED = (
 # which matches alike, is counted live.
 _STORED_VALUE = """
 select value from facet_counts
-where table_name = :table and column_name = :column and cast(value as text) = :text
-"""
+where table_name = :table and column_name = :column and cast(value as text) = :text"""
 # Columns whose values are the ids of another table's rows, shown by those rows' names.
 _NAMED_BY = {("documents", "type"): "document_types"}
 _LIVE = """
 select {column} as value, count(*) as count from ({sql})
 where {column} is not null
-group by {column} order by count desc, value limit {limit}
-"""
+group by {column} order by count desc, value limit {limit}"""
 # An array made from a link table is counted from the links of the page's rows.
 _LIVE_LINKED = """
 select {names}.name as value, count(*) as count
 from ({sql}) as filtered
 cross join {links} on {links}.document_id = filtered.id
 join {names} on {names}.id = {links}.{key}
-group by {names}.name order by count desc, value limit {limit}
-"""
+group by {names}.name order by count desc, value limit {limit}"""
 _LIVE_ARRAY = """
 select item.value as value, count(*) as count
 from ({sql}) as filtered, json_each(filtered.{column}) as item
-group by item.value order by count desc, value limit {limit}
-"""
+group by item.value order by count desc, value limit {limit}"""
 
 
 class CountedFacet(Facet):
@@ -153,9 +147,8 @@ class CountedFacet(Facet):
             sql = _LIVE_ARRAY.format(sql=self.sql, column=escape_sqlite(column), limit=limit)
         else:
             sql = _LIVE.format(sql=self.sql, column=escape_sqlite(column), limit=limit)
-        return (await self.ds.execute(
-            self.database, sql, self.params, truncate=False,
-            custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+        return (await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                      custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
 
     async def _query(self, sql, params):
         return (await self.ds.execute(self.database, sql, params)).rows
@@ -195,9 +188,8 @@ class CountedFacet(Facet):
             names, by = _NAMED_BY[(self.table, column)], "id"
         else:
             return {}
-        rows = await self._query(f"select id, name from {names} where {by} in "
-                                 "(select value from json_each(:v)) order by id desc",
-                                 {"v": json.dumps(values)})
+        rows = await self._query(f"select id, name from {names} where {by} in (select value "
+                                 "from json_each(:v)) order by id desc", {"v": json.dumps(values)})
         return {row[by]: (row["id"], row["name"]) for row in rows}
 
 

@@ -24,7 +24,7 @@ _ENDS = (("from", "date_end >=", dates.first_day, "range_start"),
 
 def clauses(date_from, date_to):
     """(where clauses, params, human descriptions) of a range; a bound that is no date is
-    said to be ignored rather than silently dropped."""
+    said to be ignored, not dropped in silence."""
     where, params, human = [], {}, []
     for typed, (word, bound, day, name) in zip((date_from, date_to), _ENDS):
         if typed and not day(typed):

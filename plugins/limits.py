@@ -32,8 +32,8 @@ def _authorize(action, name, function, database, source):
 
 
 def _weighing_row_factory():
-    """sqlite3.Row, counting what each query's rows weigh as they are fetched, and stopping
-    the query once it passes MAX_RESULT: before the memory is spent, not after."""
+    """sqlite3.Row, weighing each query's rows as fetched, to stop it past MAX_RESULT: before
+    the memory is spent, not after."""
     state = {"cursor": None, "weight": 0}
 
     def row(cursor, values):
