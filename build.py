@@ -22,8 +22,7 @@ class Stopped(BaseException):
     """A signal asked the build to stop; the temporary database goes with the unwinding."""
 
 
-# The signals received. Raised inside SQLite's progress callback, Stopped reaches the build
-# as SQLite's "interrupted" error instead, and this says why.
+# The signals received: Stopped raised in SQLite's progress callback arrives as "interrupted".
 _stopped_by = []
 
 
@@ -91,10 +90,8 @@ def run(argv=None):
         print(f"warning: {warning}", file=sys.stderr)
     described = ", ".join(f"{summary.counts[table]} {table}"
                           for table in ("documents", "people", "organisations"))
-    if args.check:
-        print(f"{args.sources}: {described}: all checks passed.")
-        return 0
-    print(f"{args.output}: {described}.")
+    print(f"{args.sources}: {described}: all checks passed." if args.check
+          else f"{args.output}: {described}.")
     for path in written:
         print(f"{path}: a data package of {len(package.TABLES)} tables.")
     return 0

@@ -12,10 +12,9 @@ from .schema import PAGE_SIZE
 
 @contextmanager
 def database(output, schema, before_replace=None):
-    """A connection, outside any transaction, to a new database with `schema` (SQL) in a
-    temporary file beside `output`, renamed over it when the block completes (after
-    `before_replace(path)`, if given). A failure or a signal leaves `output` as it was and
-    removes the file; one left by a build killed outright goes at the next build."""
+    """A connection, outside any transaction, to a new database with `schema` in a temporary
+    file beside `output`, renamed over it when the block completes (after `before_replace(path)`).
+    A failure or signal leaves `output` as it was; a killed build's file goes at the next."""
     output = Path(output)
     remove_abandoned(output)
     descriptor, temporary = tempfile.mkstemp(
@@ -23,8 +22,7 @@ def database(output, schema, before_replace=None):
     os.close(descriptor)
     connection = sqlite3.connect(temporary, isolation_level=None)
     try:
-        # Lets Python's signal handlers run during a long statement (the full-text index of
-        # a million documents), so that a SIGTERM stops the build within a moment.
+        # Signal handlers run within a long statement too: a SIGTERM stops the build at once.
         connection.set_progress_handler(lambda: 0, 100_000)
         # The file is private until it is renamed into place, so a crash needs no journal.
         connection.executescript(f"PRAGMA page_size = {PAGE_SIZE}; PRAGMA journal_mode = OFF; "

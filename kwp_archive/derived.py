@@ -54,9 +54,8 @@ INSERT INTO facet_counts (table_name, column_name, value, count)
 SELECT 'documents', 'month', substr(date, 1, 7), count(*) FROM documents
 WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);"""
 
-# The columns whose facets the build counts, for the whole table (facet_counts), among the
-# rows of one value of another (facet_pairs) or of two others (facet_triples): metadata.yml
-# asks for them as `counted:` facets, answered by plugins/counted_facets.py.
+# The columns whose facets the build counts, in the whole table and among the rows of one or
+# two other values (facet_counts, _pairs, _triples), for metadata.yml's `counted:` facets.
 COUNTED_FACETS = {"documents": ("type", "year", "date_precision"),
                   "document_people": ("role",), "document_organisations": ("role",)}
 # Columns holding JSON arrays, counted by their items.

@@ -8,8 +8,6 @@ from . import names
 from .schema import FULL_TEXT_TABLES
 from .search import NAME_KEYS
 
-_PEOPLE = "SELECT rowid, id, name, aliases FROM people"
-_ORGANISATIONS = "SELECT id, name, aliases FROM organisations"
 # Each document's text and its parties' ids (space-separated: ids have none), in rowid order.
 _DOCUMENTS = """
 SELECT documents.rowid, documents.title, documents.summary,
@@ -29,13 +27,13 @@ def build(connection):
     """Both indexes, in one transaction: FTS5 writes what it holds at each commit."""
     connection.executescript(FULL_TEXT_TABLES)
     connection.execute("BEGIN")
-    people = connection.execute(_PEOPLE).fetchall()
+    people = connection.execute("SELECT rowid, id, name, aliases FROM people").fetchall()
     person_names = {person_id: _names(name, aliases) for _, person_id, name, aliases in people}
     # Keys are letters and digits: joined by spaces, they are one token each.
     person_keys = {person_id: " ".join(names.keys(f"{name};{aliases}"))
                    for _, person_id, name, aliases in people}
-    organisation_names = {organisation_id: _names(name, aliases)
-                          for organisation_id, name, aliases in connection.execute(_ORGANISATIONS)}
+    organisation_names = {organisation_id: _names(name, aliases) for organisation_id, name, aliases
+                          in connection.execute("SELECT id, name, aliases FROM organisations")}
     connection.executemany(_PERSON_ROW, ((rowid, name, aliases, person_keys[person_id])
                                          for rowid, person_id, name, aliases in people))
     # Each list sorted, each name once; parties not in their table left out, as a join would.

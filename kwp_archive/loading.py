@@ -1,10 +1,10 @@
 """The rows as read, checked as a whole, then written into the tables readers see.
 
 Each file's rows go into a temporary table of their own as read, under the line each starts
-on. What needs every row (an id used twice, a link given twice, a reference to nothing) is
-then a query over those tables that names the lines at fault. A source set with no problem
-is written into the tables of kwp_archive.schema: the documents in the order a reader sees
-them (date, then id), so that their rowids follow it; every other table in the editors'."""
+on; what needs every row (an id used twice, a link given twice, a reference to nothing) is a
+query over those tables that names the lines at fault. A sound source set is then written:
+the documents in the order a reader sees them (date, then id), so that their rowids follow
+it; every other table in the editors'."""
 
 import re
 from urllib.parse import urlsplit
@@ -52,15 +52,12 @@ _UNKNOWN = "SELECT line, {column} FROM {table} WHERE {column} NOT IN (SELECT id 
 
 def problems(connection, readers):
     """Every problem that needs every row, as Problems with their files and lines."""
-    found = []
-    for layout in LAYOUTS:
-        found += _taken(connection, readers[layout.table])
+    found = [problem for layout in LAYOUTS for problem in _taken(connection, readers[layout.table])]
     for layout in LAYOUTS:
         for column in layout.columns:
             target = _REFERS_TO.get(column)
             if target is not None and target is not layout:
-                found += _unknown(connection, readers[layout.table], column,
-                                  readers[target.table])
+                found += _unknown(connection, readers[layout.table], column, readers[target.table])
     return found + _unlisted_hosts(connection, readers[PEOPLE.table],
                                    readers[sources.REFERENCE_HOSTS.table])
 
@@ -104,8 +101,7 @@ def _unlisted_hosts(connection, people, hosts):
     host stands for itself and the hosts below it (wikipedia.org for en.wikipedia.org)."""
     if not hosts.usable:
         return []
-    listed = {host for (host,) in connection.execute(
-        f"SELECT host FROM {_as_read(hosts.layout)}")}
+    listed = {host for (host,) in connection.execute(f"SELECT host FROM {_as_read(hosts.layout)}")}
     found = []
     for line, given in connection.execute(f"SELECT line, sources FROM {_as_read(PEOPLE)}"):
         for address in _ADDRESS.findall(given or ""):

@@ -42,12 +42,10 @@ class Mentions:
         while start < len(words):
             end = start + 1
             if _fold(words[start]) in self.first_words:
-                for end in range(min(len(words), start + self.longest), start, -1):
-                    people = self.spellings.get(_fold(" ".join(words[start:end])))
+                for longest in range(min(len(words), start + self.longest), start, -1):
+                    people = self.spellings.get(_fold(" ".join(words[start:longest])))
                     if people:
-                        found |= people
+                        found, end = found | people, longest
                         break
-                else:
-                    end = start + 1
             start = end
         return found

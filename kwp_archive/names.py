@@ -38,7 +38,6 @@ _NOT_A_LETTER = re.compile(r"[\W_]+")
 # Hangul is kept composed, as decomposed 김 would be three letters.
 _SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SYLLABIC_OR_RUN = re.compile(f"{_SYLLABIC.pattern}|(?:(?!{_SYLLABIC.pattern}).)+")
-
 # 성 in a given name is conventionally "Sung" (Kim Il Sung), where MR writes "Sŏng" and RR
 # "Seong" ("song" once folded): keys() indexes a given name's "song" or "sung" under both, so
 # any spelling finds it. Folding keeps 우 and 어 apart (Kim Hun is not Kim Hon), and a surname
@@ -108,9 +107,8 @@ def _conventional(name, syllables):
 MAX_RUN = 8
 
 
-# Surnames that come first in a name written in the East Asian order (Kim Il Sung, Mao
-# Zedong). A name whose first word is none of these is in the Western order (Anastas
-# Mikoyan, A.M. Petrov, Illarion Dmitriyevich Pak), with the surname last.
+# Surnames that come first, in the East Asian order (Kim Il Sung, Mao Zedong); a name starting
+# otherwise is in the Western order, surname last (Anastas Mikoyan, A.M. Petrov).
 EAST_ASIAN_SURNAMES = set(SURNAMES) | {
     "kim", "jang", "chang", "yun", "yoon", "nam", "song", "han", "hong", "kang", "jeon", "chon",
     "gi", "ki", "ha", "mun", "moon", "hyon", "hyeon", "kwon", "gwon", "cho", "jo", "mao", "peng",
@@ -127,8 +125,7 @@ def sort_name(name) -> str:
     return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
-# The scripts a person's page groups spellings by, in order, by how their letters' Unicode
-# names start.
+# The scripts a person's page groups spellings by, in order, by their letters' Unicode names.
 SCRIPTS = {"Latin": "LATIN", "Hangul": "HANGUL", "Hanja or Chinese characters": "CJK",
            "Cyrillic": "CYRILLIC", "Other": ""}
 
@@ -142,7 +139,6 @@ def script(spelling) -> str:
 
 def by_script(spellings):
     """[(script, [spelling, ...])] in the order of SCRIPTS, empty scripts left out."""
-    grouped = {}
-    for spelling in spellings:
-        grouped.setdefault(script(spelling), []).append(spelling)
-    return [(name, grouped[name]) for name in SCRIPTS if name in grouped]
+    grouped = {name: [spelling for spelling in spellings if script(spelling) == name]
+               for name in SCRIPTS}
+    return [(name, found) for name, found in grouped.items() if found]

@@ -5,9 +5,8 @@ from .schema import ROLES
 
 
 def parties_of(document):
-    """SQL for a document's parties (link_table, id, label, role, place): people, then
-    organisations, each in the editors' order. `document` is the SQL of its id: a parameter,
-    or a column of an outer query."""
+    """SQL for a document's parties (link_table, id, label, role, place), people first, each in
+    the editors' order; `document` is the SQL of its id (a parameter, or an outer column)."""
     return f"""
 select party_table as link_table, party_id as id, name as label, role, place
 from document_parties
@@ -45,8 +44,7 @@ RELATED_AS = {("same document", "to"): "The same document, in another record",
               ("draft of", "to"): "This is a draft of", ("draft of", "from"): "Its draft",
               ("enclosure of", "to"): "Enclosed with", ("enclosure of", "from"): "Encloses"}
 
-# The documents just before and after one in time: by date as stored (a year sorts before the
-# days within it), then by id among documents of the same date.
+# The documents just before and after one: by date as stored (a year before its days), then id.
 DOCUMENT_NEIGHBOURS = """
 select * from (
     select 'previous' as side, id, title, date from documents
@@ -86,7 +84,6 @@ ROW_QUERIES = {
     "collections": _LISTED_DOCUMENTS.format(links="document_collections",
                                             listing="collection_id"),
 }
-
 # The date span on the home page: two lookups in the date index.
 DATE_SPAN = """
 select
@@ -95,10 +92,8 @@ select
 
 # Filters by a listing (plugins/listings.py), each with the array of its listings' names.
 LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections"}
-
 # A date range's parameters (plugins/date_range.py): without "_", Datasette takes columns.
 DATE_RANGE = ("_date_from", "_date_to")
-
 ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",
                  "participant": "Participants", "mentioned": "Mentioned"}
 

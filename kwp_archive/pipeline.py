@@ -28,10 +28,9 @@ class Summary:
 
 
 def build(directory, output, before_replace=None, progress=None) -> Summary:
-    """Build the database at `output` from the CSV files in `directory`, or raise
-    SourceError with every problem found, leaving `output` as it was. `before_replace` is
-    given the finished database's temporary path before it takes the place of `output`, which
-    stays as it was if that fails too; `progress` is told of each file read and each phase."""
+    """Build `output` from the CSV files in `directory`, or raise SourceError with every
+    problem, leaving `output` as it was (also if `before_replace`, given the finished file's
+    temporary path, fails). `progress` is told of each file read and each phase."""
     progress = progress or Progress()
     directory = Path(directory)
     if not directory.is_dir():

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from . import site
 
-# What `make run` installs, and the plugins the published app adds: datasette-hashed-urls
-# puts the database's hash in every URL with far-future cache headers, so a CDN may keep
-# pages for good and a rebuild (a new hash) is never answered from a stale cache. Locally it
-# would only get in the way of plain /archive/ links.
+# What `make run` installs, and the published app's plugins: datasette-hashed-urls puts the
+# database's hash in every URL with far-future cache headers, so a CDN may keep pages for good
+# and a rebuild is never answered from a stale cache; locally it would only get in the way.
 REQUIREMENTS = (site.ROOT / "requirements" / "run.txt",
                 site.ROOT / "requirements" / "published.txt")
 PORT = 8080
@@ -72,10 +71,10 @@ def write(directory, database="archive.db", inspect_file="inspect-data.json"):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for folder in (site.PLUGINS, site.TEMPLATES, Path(__file__).resolve().parent):
         shutil.copytree(folder, directory / folder.name, ignore=ignore)
-    (directory / "requirements.txt").write_text("\n".join(pinned_requirements()) + "\n")
-    (directory / "Procfile").write_text(f"web: {START}\n")
-    (directory / "Dockerfile").write_text(DOCKERFILE)
-    (directory / "fly.toml").write_text(FLY_TOML)
+    for name, text in (("requirements.txt", "\n".join(pinned_requirements()) + "\n"),
+                       ("Procfile", f"web: {START}\n"), ("Dockerfile", DOCKERFILE),
+                       ("fly.toml", FLY_TOML)):
+        (directory / name).write_text(text)
     return directory
 
 

@@ -9,12 +9,10 @@ _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 # How one document's record is related to another's (related_documents).
 RELATIONS = ("same document", "draft of", "enclosure of")
 _RELATION_CHECK = ", ".join(f"'{relation}'" for relation in RELATIONS)
-
 # Half as many pages to read and write as SQLite's 4 KB, for the same rows (bench/RESULTS.md).
 PAGE_SIZE = 8192
 # Stemmed, without diacritics: "telegrams" finds "telegram", and "Hŏn" finds "Hon".
 TOKENIZE = "porter unicode61 remove_diacritics 2"
-
 TABLES = f"""
 CREATE TABLE document_types (
     id TEXT PRIMARY KEY,
@@ -175,8 +173,7 @@ JOIN organisations ON organisations.id = document_organisations.organisation_id;
 
 # (name, table, columns), made once the rows are in: faster than row by row.
 INDEXES = (
-    # The table's order, then what a date range tests and counts: a year's documents and
-    # their facets are counted from the index alone.
+    # The table's order, then what a date range tests and counts: a year's facets, from it alone.
     ("documents_date", "documents",
      ("date", "id", "date_start", "date_end", "type", "year", "date_precision")),
     ("documents_title", "documents", ("title", "id")),
@@ -200,9 +197,8 @@ INDEXES = (
 ANY_CASE_INDEX = "CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);"
 
 
-# FTS5 writes its terms to disk, and merges them, each time they pass this size in memory: 1
-# MB by default; 16 MB indexes a million documents much faster, for memory the build can
-# spare (bench/RESULTS.md). Kept in documents_fts_config, it matters only to a writer.
+# FTS5 flushes and merges its terms when they pass this size: 16 MB, not 1, indexes a million
+# documents much faster, for memory the build can spare (bench/RESULTS.md); only writers read it.
 FTS_HASH_SIZE = 16 * 1024 * 1024
 FULL_TEXT_TABLES = f"""
 CREATE VIRTUAL TABLE documents_fts USING fts5(

@@ -17,15 +17,13 @@ from . import names
 _WORD = re.compile(r"\w+")
 # A quoted phrase (unclosed, to the end) or a run of anything else, each maybe after a "-".
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-
 # The column of documents_fts and people_fts that holds the name keys of names.keys().
 NAME_KEYS = "name_keys"
 # FTS5 reads an empty phrase as "match nothing", where an empty query would be an error.
 NOTHING = '""'
-# What a reader may type at most: past these, the query is cut (see too_long()). A long OR
-# of common words costs FTS5 seconds that SQLite cannot interrupt.
-MAX_TERMS = 16
-MAX_LENGTH = 500
+# What a reader may type, past which it is cut (too_long()): a long OR of common words costs
+# FTS5 seconds that SQLite cannot interrupt.
+MAX_TERMS, MAX_LENGTH = 16, 500
 # The most matches the search query ranks, best first: FTS5's ranking reads every match of
 # each word in the whole collection. Past it, the query shows the first matches by date.
 RANK_LIMIT = 20_000

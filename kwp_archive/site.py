@@ -14,7 +14,6 @@ DATABASE = "archive"
 METADATA = ROOT / "metadata.yml"
 PLUGINS = ROOT / "plugins"
 TEMPLATES = ROOT / "templates"
-
 SETTINGS = {
     # Facet suggestions run a query per column on every table page: costly, and noisy.
     "suggest_facets": False,

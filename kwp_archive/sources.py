@@ -53,9 +53,8 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class Layout:
-    """A source file: the table its rows go to, its required and optional columns, the
-    columns of its rows as read (after the line, in the order read() yields them; its
-    required ones if not given), and those no two rows may share (its id, or else all)."""
+    """A source file: its table, required and optional columns, the columns read() yields
+    after the line (its required ones if not given), and the key no two rows share."""
     table: str
     required: tuple
     optional: tuple = ()
@@ -114,12 +113,8 @@ class _Reader:
     def __init__(self, directory: Path, layout: Layout, problems: list, warnings: list):
         self.path = directory / layout.filename
         self.name = str(self.path)
-        self.layout = layout
-        self.problems = problems
-        self.warnings = warnings
-        self.header = None
-        # False once the file is unreadable as a whole: references to its ids are then not
-        # checked, so that one broken file does not bury its own error in others.
+        self.layout, self.problems, self.warnings, self.header = layout, problems, warnings, None
+        # Once False, references to its ids go unchecked: one broken file buries no other error.
         self.usable = True
         self.refused_ids = set()  # of rows refused otherwise: links to them are not reported
         self.failed = False  # once its lines stop short (a NUL byte, or bytes not UTF-8)

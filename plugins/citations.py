@@ -9,13 +9,11 @@ from datasette.utils.asgi import BadRequest, NotFound, Response
 
 from kwp_archive import citations
 
-FORMATS = {
-    # extension: (content type, how to write the citables)
+FORMATS = {  # extension: (content type, how to write the citables)
     "ris": ("application/x-research-info-systems", citations.ris),
     "bib": ("application/x-bibtex", citations.bibtex),
-    "csljson": ("application/vnd.citationstyles.csl+json",
-                lambda citables: json.dumps(citations.csl_json(citables), ensure_ascii=False,
-                                            indent=2)),
+    "csljson": ("application/vnd.citationstyles.csl+json", lambda citables: json.dumps(
+        citations.csl_json(citables), ensure_ascii=False, indent=2)),
 }
 
 

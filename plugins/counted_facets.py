@@ -2,11 +2,10 @@
 from the build's counts wherever it made them, so that a table page of a million rows does
 not count them again on every view.
 
-The page's filters are read from its arguments, never from its SQL. The build's counts
-answer the whole table (facet_counts), a page of one counted value, a column's (?year=1956)
-or a listing's (?_subject=...) (facet_pairs), and one of two counted values (facet_triples).
-Any other page is counted live, as Datasette counts a facet, if it has few enough rows to
-count in a page's time (live_limit); past that, the facet says it was not counted."""
+The page's filters are read from its arguments, never its SQL. The build's counts answer the
+whole table (facet_counts), a page of one counted value, a column's (?year=1956) or a
+listing's (?_subject=...) (facet_pairs), and one of two counted values (facet_triples). Any
+other page is counted live if it has few enough rows (live_limit), else said not counted."""
 
 import json
 
@@ -18,8 +17,7 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from kwp_archive.derived import ARRAY_SOURCES, COUNTED_ARRAY_FACETS, COUNTED_FACETS
 from kwp_archive.pages import LISTING_FILTERS
 
-# Arguments that change what a page shows of its rows, or how, but not which rows: any
-# other argument may filter, and the page's facets are then counted live.
+# Arguments that change how a page shows its rows, not which: any other is counted live.
 _NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_next", "_col",
                   "_nocol", "_labels", "_nolabels", "_shape", "_json", "_stream", "_dl",
                   "_columns", "_nofacet", "_nocount", "_nosuggest", "_trace", "_ttl",
@@ -179,9 +177,8 @@ class CountedFacet(Facet):
         return values
 
     async def _labels(self, column, values):
-        """{value: (what selects it, its label)}: for a listing, its id and its name (the
-        first listing of a name); for a column that names a row of another table (a
-        document's type), the value and that row's name."""
+        """{value: (what selects it, its label)}: a listing's id and name (the first of a name),
+        or for a column naming another table's row (a document's type), the value and name."""
         if column in ARRAY_SOURCES:
             names, by = ARRAY_SOURCES[column][2], "name"
         elif (self.table, column) in _NAMED_BY:

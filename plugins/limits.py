@@ -15,7 +15,6 @@ MAX_VALUE = 1_000_000
 # goes out as base64 inside JSON and costs some 40 times its size to encode and keep.
 MAX_RESULT = 32_000_000
 _WEIGHT = {str: 2, bytes: 40}
-
 # Functions that reach the process, not the data: fts3_tokenizer() registers tokenizers by
 # memory address, load_extension() loads code, fts5() hands out a pointer to its API.
 DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5"}

@@ -18,8 +18,7 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(f'<a href="{escape(path)}">{escape(value)}</a>')
     if column != "document_count":
         return None
-    # The person and organisation queries search by name, so the link works under any
-    # spelling a party is known by; the full name is precise enough to find it alone.
+    # Their queries search by name: the full name finds the party alone, under any spelling.
     query = "person" if table == "people" else "organisation"
     path = f"{datasette.urls.database(database)}/{query}?" + urlencode({"name": row["name"]})
     return Markup(f'<a href="{escape(path)}">{value}</a>')

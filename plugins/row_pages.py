@@ -18,10 +18,8 @@ RECORDS["documents"] = """
 
 @hookimpl
 def extra_template_vars(view_name, request, datasette):
-    if view_name != "row" or request is None:
-        return {}
-    table = request.url_vars.get("table")
-    if table not in RECORDS:
+    table = request.url_vars.get("table") if request is not None else None
+    if view_name != "row" or table not in RECORDS:
         return {}
 
     async def inner():

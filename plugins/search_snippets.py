@@ -11,8 +11,7 @@ HIGHLIGHTS = ("<mark>", "</mark>")
 def render_cell(value, column):
     if column != "snippet" or not isinstance(value, str):
         return None
-    # Escape everything, then let only the two markers through: the documents' own text may
-    # hold markup, and none of it may reach the page unescaped.
+    # Escape everything but the two markers: the documents' own markup may not reach the page.
     html = str(escape(value))
     for marker in HIGHLIGHTS:
         html = html.replace(str(escape(marker)), marker)
