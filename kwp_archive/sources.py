@@ -357,30 +357,30 @@ def _host(value):
 
 # A million records share some thousands of dates: each is parsed once.
 _date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
-_wording = _required(_text)
+_required_text = _required(_text)
 _ROLE = _one_of(ROLES, "a role; use one of: " + ", ".join(ROLES))
 _RELATION = _one_of(RELATIONS, "a relation; use one of: " + ", ".join(RELATIONS))
 _SENT = _one_of(SENT, "yes, no or empty (no): say whether documents of this type are sent to "
                       "someone")
-_LISTING = {"id": _id, "name": _wording, "source_url": _source_url}
+_LISTING = {"id": _id, "name": _required_text, "source_url": _source_url}
 # How each file's cells are checked, in the order their problems are reported.
 _CHECKS = {
-    "document_types": {"id": _id, "name": _wording, "description": _text, "sent": _SENT},
-    "documents": {"id": _id, "title": _wording, "summary": _text, "type": _id,
+    "document_types": {"id": _id, "name": _required_text, "description": _text, "sent": _SENT},
+    "documents": {"id": _id, "title": _required_text, "summary": _text, "type": _id,
                   "source_url": _source_url, **dict.fromkeys(CITATION_COLUMNS, _text),
                   "date": _date},
     "people": {"id": _id, "name": _required(_name), "position": _text, "sources": _text,
                "born": _year, "died": _year, "aliases": _aliases},
     "organisations": {"id": _id, "name": _required(_name), "aliases": _aliases},
     "collections": _LISTING, "subjects": _LISTING,
-    "reference_hosts": {"host": _host, "kind": _wording, "why": _wording},
+    "reference_hosts": {"host": _host, "kind": _required_text, "why": _required_text},
     "document_people": {"document_id": _id, "person_id": _id, "role": _ROLE},
     "document_organisations": {"document_id": _id, "organisation_id": _id, "role": _ROLE},
     "document_collections": {"document_id": _id, "collection_id": _id},
     "document_subjects": {"document_id": _id, "subject_id": _id},
     "related_documents": {"document_id": _id, "related_id": _id, "relation": _RELATION,
                           "source_url": _source_url},
-    "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _wording},
+    "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _required_text},
 }
 
 
