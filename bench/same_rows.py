@@ -3,8 +3,8 @@ row by row in rowid order, and the same answers to a few searches.
 
     python bench/same_rows.py A.db B.db [--ignore TABLE ...]
 
-Tables only one side has are named (a newer build may add some); exit status 1 when any
-shared table differs.
+Tables and columns only one side has are named (a newer build may add some), and the
+columns both have are compared; exit status 1 when any of those differ.
 """
 
 import argparse
@@ -30,7 +30,12 @@ def differences(a, b, ignore=()):
     for name in sorted((tables(first) ^ tables(second)) - set(ignore)):
         found.append(f"{name}: only in {a if name in tables(first) else b}")
     for name in sorted(shared):
-        sql = f"select rowid, * from [{name}] order by rowid"
+        columns = [[row[1] for row in side.execute(f"pragma table_info([{name}])")]
+                   for side in (first, second)]
+        both = [column for column in columns[0] if column in columns[1]]
+        for column in sorted(set(columns[0]) ^ set(columns[1])):
+            found.append(f"{name}.{column}: only in {a if column in columns[0] else b}")
+        sql = f"select rowid, {', '.join(both)} from [{name}] order by rowid"
         if first.execute(sql).fetchall() != second.execute(sql).fetchall():
             found.append(f"{name}: rows differ")
     for name in sorted(shared & {"documents_fts", "people_fts"}):
@@ -54,7 +59,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     found = differences(args.a, args.b, args.ignore)
     print("\n".join(found) or "the same rows")
-    return 1 if found else 0
+    return 1 if any(line.endswith("differ") for line in found) else 0
 
 
 if __name__ == "__main__":
