@@ -11,13 +11,14 @@ from . import names
 _PUNCTUATION = ".,;:!?()[]\"“”'‘’"
 
 
-def _words(text):
-    for word in str(text or "").split():
-        word = word.strip(_PUNCTUATION).removesuffix("'s").removesuffix("’s")
-        if word:
-            yield word
+def _word(token):
+    """A token's word, without the punctuation around it or a possessive, and its fold."""
+    word = token.strip(_PUNCTUATION).removesuffix("'s").removesuffix("’s")
+    return word, names.fold(word) if word else ""
 
 
+# Texts repeat their words and phrases: each is cut and folded once, not once per text.
+_word = functools.lru_cache(maxsize=1 << 16)(_word)
 _fold = functools.lru_cache(maxsize=1 << 16)(names.fold)
 
 
@@ -29,21 +30,26 @@ class Mentions:
         self.spellings, self.first_words, self.longest = {}, set(), 1
         for person_id, name, aliases in people:
             for spelling in (name, *str(aliases or "").split(";")):
-                words = list(_words(spelling))
-                key = _fold(" ".join(words))
+                words = [word for word, _ in map(_word, spelling.split()) if word]
+                key = names.fold(" ".join(words))
                 if key:
                     self.spellings.setdefault(key, set()).add(person_id)
-                    self.first_words.add(_fold(words[0]))
+                    self.first_words.add(_word(words[0])[1])
                     self.longest = max(self.longest, len(words))
 
     def named(self, text):
         """The ids of the people `text` names."""
-        words, found, start = list(_words(text)), set(), 0
+        words = [word for word in map(_word, str(text or "").split()) if word[0]]
+        # Most texts name nobody: no word of theirs begins a name.
+        if self.first_words.isdisjoint(fold for _, fold in words):
+            return set()
+        found, start = set(), 0
         while start < len(words):
             end = start + 1
-            if _fold(words[start]) in self.first_words:
+            if words[start][1] in self.first_words:
                 for longest in range(min(len(words), start + self.longest), start, -1):
-                    people = self.spellings.get(_fold(" ".join(words[start:longest])))
+                    spelling = " ".join(word for word, _ in words[start:longest])
+                    people = self.spellings.get(_fold(spelling))
                     if people:
                         found, end = found | people, longest
                         break

@@ -27,10 +27,11 @@ class Summary:
     warnings: list
 
 
-def build(directory, output, before_replace=None, progress=None) -> Summary:
+def build(directory, output, before_replace=None, progress=None, mentions=False) -> Summary:
     """Build `output` from the CSV files in `directory`, or raise SourceError with every
     problem, leaving `output` as it was (also if `before_replace`, given the finished file's
-    temporary path, fails). `progress` is told of each file read and each phase."""
+    temporary path, fails). `progress` is told of each file read and each phase. `mentions`
+    also reads every title and summary for people not linked (make check's warning)."""
     progress = progress or Progress()
     directory = Path(directory)
     if not directory.is_dir():
@@ -49,7 +50,8 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
         warnings += loading.likely_duplicates(connection, readers[PEOPLE.table])
-        warnings += loading.unlinked_people(connection, readers)
+        if mentions:
+            warnings += loading.unlinked_people(connection, readers)
         finish(connection, progress)
         counts = {layout.table: connection.execute(
             f"SELECT count(*) FROM {layout.table}").fetchone()[0] for layout in sources.LAYOUTS}
@@ -70,4 +72,4 @@ def finish(connection, progress):
 def check(directory) -> Summary:
     """Every check of build(), into a database that is thrown away."""
     with tempfile.TemporaryDirectory() as scratch:
-        return build(directory, Path(scratch) / "check.db")
+        return build(directory, Path(scratch) / "check.db", mentions=True)

@@ -3,7 +3,7 @@
 import pytest
 from conftest import edit
 
-from kwp_archive.pipeline import check
+from kwp_archive.pipeline import build, check
 from kwp_archive.sources import SourceError
 
 
@@ -188,3 +188,11 @@ def test_a_persons_source_must_be_on_a_reference_host(sources_dir):
         "people.csv:3: sources: 'kiwix.example.org' is not a host of reference_hosts.csv: a "
         "person's names, position and dates come from a reference work "
         "(https://kiwix.example.org/A/Shtykov)")
+
+
+def test_only_a_check_reads_the_texts_for_people_not_linked(sources_dir, tmp_path):
+    """The warning is the editors' (make check); a build leaves the reading to it."""
+    edit(sources_dir / "records.csv", "Soviet officers describe",
+         "Soviet officers under Shtykov's command describe")
+    assert build(sources_dir, tmp_path / "archive.db").warnings == []
+    assert len(check(sources_dir).warnings) == 1
