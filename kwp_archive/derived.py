@@ -26,6 +26,14 @@ JOIN temp.sent_parties AS recipients
 WHERE authors.role = 'author'
 GROUP BY authors.name, recipients.name;
 CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
+INSERT INTO document_correspondents (document_id, authors, recipients)
+SELECT document_id, group_concat(CASE role WHEN 'author' THEN name END, '; '),
+    group_concat(CASE role WHEN 'recipient' THEN name END, '; ')
+FROM (
+    SELECT document_id, role, name FROM document_parties
+    WHERE role IN ('author', 'recipient') ORDER BY document_id, kind, place
+)
+GROUP BY document_id;
 INSERT INTO received (recipient, documents)
 SELECT name, count(DISTINCT document_id) FROM temp.sent_parties WHERE role = 'recipient'
 GROUP BY name;"""

@@ -1,13 +1,10 @@
 """The archive's listings, subjects and collections, as filters of the documents table
-(?_subject=<id>, ?_collection=<id>), and each listing's document count as a link to them.
+(?_subject=<id>, ?_collection=<id>); each listing's document count links to them (cells.py).
 Datasette's ?_through= says the same, but 0.65 names its parameter :p0 as the first column
 filter does, so that ?_through=...&type=letter finds nothing."""
 
-from urllib.parse import urlencode
-
 from datasette import hookimpl
 from datasette.filters import FilterArguments
-from markupsafe import Markup, escape
 
 from kwp_archive.derived import ARRAY_SOURCES
 from kwp_archive.pages import LISTING_FILTERS
@@ -41,12 +38,3 @@ def filters_from_request(request, table, database, datasette):
         return FilterArguments(where, params, human)
 
     return inner
-
-
-@hookimpl
-def render_cell(row, value, column, table, database, datasette):
-    if table not in ARRAY_SOURCES or column != "document_count" or not value:
-        return None
-    argument = {array: name for name, array in LISTING_FILTERS.items()}[table]
-    path = datasette.urls.table(database, "documents") + "?" + urlencode({argument: row["id"]})
-    return Markup(f'<a href="{escape(path)}">{value}</a>')

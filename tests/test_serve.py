@@ -26,8 +26,7 @@ def test_serves_tables_queries_and_settings(server):
     settings = fetch_json(base + "/-/settings.json")
     assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 1000
     plugins = {plugin["name"] for plugin in fetch_json(base + "/-/plugins.json")}
-    assert {"counted_facets.py", "row_pages.py", "search_snippets.py", "human_dates.py",
-            "home.py"} <= plugins
+    assert {"counted_facets.py", "row_pages.py", "cells.py", "listings.py", "home.py"} <= plugins
 
 
 def test_serving_leaves_nothing_beside_the_database(server, archive_db):

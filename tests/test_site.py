@@ -126,8 +126,8 @@ async def test_search_query_ranks_and_highlights(ds):
 
 
 async def test_search_snippet_escapes_everything_but_the_highlight(ds):
-    search_snippets = module_from_path(str(site.PLUGINS / "search_snippets.py"), "snippets")
-    rendered = search_snippets.render_cell('<mark>x</mark> <script>alert(1)</script>', "snippet")
+    cells = module_from_path(str(site.PLUGINS / "cells.py"), "cells")
+    rendered = cells.snippet('<mark>x</mark> <script>alert(1)</script>')
     assert str(rendered) == "<mark>x</mark> &lt;script&gt;alert(1)&lt;/script&gt;"
 
 
