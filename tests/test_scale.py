@@ -392,3 +392,27 @@ async def test_a_listing_of_many_documents_is_walked_in_order_with_the_same_rows
     assert "exists" not in few["query"]["sql"]
     assert many["rows"] == few["rows"] and len(few["rows"]) == 60
     assert many["filtered_table_rows_count"] == few["filtered_table_rows_count"]
+
+
+async def test_the_timeline_names_the_parties_document_parties_gives_from_the_builds_table(
+        generated, generated_db, tmp_path):
+    """The timeline's authors and recipients are document_parties' in the editors' order, read
+    from the table the build derives (document_correspondents): a copy in which that table
+    says otherwise shows what it says."""
+    rows = (await generated.client.get("/archive/timeline.json?_shape=array")).json()
+    with sqlite3.connect(generated_db) as connection:
+        for row in rows[:200]:
+            for role, column in (("author", "authors"), ("recipient", "recipients")):
+                names = [name for (name,) in connection.execute(
+                    "select name from document_parties where document_id = ? and role = ? "
+                    "order by kind, place", (row["document_id"], role))]
+                assert row[column] == ("; ".join(names) or None), row["document_id"]
+    assert any(row["authors"] and "; " in row["authors"] for row in rows[:200])
+    place, first = next((place, row) for place, row in enumerate(rows) if row["authors"])
+    copy = tmp_path / "archive.db"
+    shutil.copy(generated_db, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("update document_correspondents set authors = 'Changed' "
+                           "where document_id = ?", (first["document_id"],))
+    changed = (await make_datasette(copy).client.get("/archive/timeline.json?_shape=array"))
+    assert changed.json()[place]["authors"] == "Changed"
