@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 from . import dates
-from .pages import parties_of
 from .provenance import PUBLISHER, WEBSITE, document_page
 
 # Each document of :ids (a JSON array) with its authors and recipients as JSON arrays.
@@ -18,12 +17,13 @@ select
     documents.id, documents.title, documents.date, documents.summary,
     document_types.name as type, documents.source_url, documents.archive,
     documents.archive_reference, documents.translator,
-    (select json_group_array(label) from ({parties}) where role = 'author') as authors,
-    (select json_group_array(label) from ({parties}) where role = 'recipient') as recipients
+    coalesce(document_correspondents.authors, '[]') as authors,
+    coalesce(document_correspondents.recipients, '[]') as recipients
 from documents
 join document_types on document_types.id = documents.type
+left join document_correspondents on document_correspondents.document_id = documents.id
 where documents.id in (select value from json_each(:ids))
-""".format(parties=parties_of("documents.id"))
+"""
 
 
 @dataclass(frozen=True)

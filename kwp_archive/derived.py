@@ -27,8 +27,8 @@ WHERE authors.role = 'author'
 GROUP BY authors.name, recipients.name;
 CREATE INDEX correspondence_by_documents ON correspondence(documents DESC, author, recipient);
 INSERT INTO document_correspondents (document_id, authors, recipients)
-SELECT document_id, group_concat(CASE role WHEN 'author' THEN name END, '; '),
-    group_concat(CASE role WHEN 'recipient' THEN name END, '; ')
+SELECT document_id, json_group_array(name) FILTER (WHERE role = 'author'),
+    json_group_array(name) FILTER (WHERE role = 'recipient')
 FROM (
     SELECT document_id, role, name FROM document_parties
     WHERE role IN ('author', 'recipient') ORDER BY document_id, kind, place

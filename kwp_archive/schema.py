@@ -124,13 +124,13 @@ CREATE TABLE correspondence (
     documents INTEGER NOT NULL,
     PRIMARY KEY (author, recipient)
 );
--- Each document's authors and recipients by name, people first, in the editors' order: the
--- timeline's. SQLite 3.40 does not push a correlated document_id into document_parties' UNION,
--- so asking the view per document of a page would read every link.
+-- Each document's authors and recipients by name (JSON arrays), people first, in the editors'
+-- order: the timeline's and the citations'. SQLite 3.40 does not push a correlated document_id
+-- into document_parties' UNION, so asking the view per document of a page reads every link.
 CREATE TABLE document_correspondents (
     document_id TEXT PRIMARY KEY REFERENCES documents(id),
-    authors TEXT,
-    recipients TEXT
+    authors TEXT NOT NULL,
+    recipients TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE received (
     recipient TEXT PRIMARY KEY,

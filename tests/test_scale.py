@@ -412,7 +412,10 @@ async def test_the_timeline_names_the_parties_document_parties_gives_from_the_bu
     copy = tmp_path / "archive.db"
     shutil.copy(generated_db, copy)
     with sqlite3.connect(copy) as connection:
-        connection.execute("update document_correspondents set authors = 'Changed' "
+        connection.execute("""update document_correspondents set authors = '["Changed"]' """
                            "where document_id = ?", (first["document_id"],))
-    changed = (await make_datasette(copy).client.get("/archive/timeline.json?_shape=array"))
-    assert changed.json()[place]["authors"] == "Changed"
+    changed = make_datasette(copy)
+    timeline = (await changed.client.get("/archive/timeline.json?_shape=array")).json()
+    assert timeline[place]["authors"] == "Changed"
+    ris = (await changed.client.get(f"/archive/documents.ris?id={first['document_id']}")).text
+    assert "AU  - Changed" in ris
