@@ -198,8 +198,9 @@ INDEXES = (
     ("document_organisations_organisation", "document_organisations",
      ("organisation_id", "date", "document_id", "role")),
     ("document_organisations_role", "document_organisations", ("role",)),
-    ("document_collections_collection", "document_collections", ("collection_id",)),
-    ("document_subjects_subject", "document_subjects", ("subject_id",)),
+    # With the document: a listing's documents are read, and counted, from the index alone.
+    ("document_collections_collection", "document_collections", ("collection_id", "document_id")),
+    ("document_subjects_subject", "document_subjects", ("subject_id", "document_id")),
 )
 # Document ids are unique in any case, as BibTeX keys (doc-a is DOC-A): checked, then kept so.
 ANY_CASE_INDEX = "CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);"

@@ -9,12 +9,12 @@ from datasette.filters import FilterArguments
 from kwp_archive.derived import ARRAY_SOURCES
 from kwp_archive.pages import LISTING_FILTERS
 
-# A listing of few documents is read by its links, then sorted; for one of many, SQLite walks
-# the documents in their order and stops at the page's last, rather than sort them all.
-_IN_LISTING = "id in (select document_id from {links} where {key} = :{parameter})"
-_WALKED = ("exists (select 1 from {links} where {links}.document_id = documents.id "
-           "and {key} = :{parameter})")
-WALK_FROM = 10_000
+# Datasette counts with the same filter it lists with. Read plainly, `id in (...)` has SQLite
+# read the listing's links and then sort them all by date for the first page; marked as likely
+# true, SQLite walks the documents in date order and stops at the page's last, while the count
+# still reads only the links.
+_IN_LISTING = ("likelihood(id in (select document_id from {links} where {key} = :{parameter}), "
+               "0.9)")
 
 
 @hookimpl
@@ -29,10 +29,8 @@ def filters_from_request(request, table, database, datasette):
             for number, listing_id in enumerate(request.args.getlist(argument)):
                 parameter = f"{argument[1:]}_{number}"
                 named = (await datasette.get_database(database).execute(
-                    f"select name, document_count from {names} where id = :id",
-                    {"id": listing_id})).first()
-                form = _WALKED if named and named["document_count"] >= WALK_FROM else _IN_LISTING
-                where.append(form.format(links=links, key=key, parameter=parameter))
+                    f"select name from {names} where id = :id", {"id": listing_id})).first()
+                where.append(_IN_LISTING.format(links=links, key=key, parameter=parameter))
                 params[parameter] = listing_id
                 human.append(f"in the {array[:-1]} {named['name'] if named else listing_id!r}")
         return FilterArguments(where, params, human)

@@ -376,29 +376,31 @@ async def test_a_page_of_two_counted_values_shows_the_facets_counting_gives(
                 for item in live[column]["results"]] == counted[column]["results"]
 
 
-async def test_a_listing_of_many_documents_is_walked_in_order_with_the_same_rows(
-        generated, generated_db, tmp_path):
-    """A listing the build counts at 10,000 documents or more is read by walking the
-    documents in their order (plugins/listings.py): a copy whose count says so takes that
-    form, and gives the rows and count the links give."""
-    path = "/archive/documents.json?_subject=subject-0000&_size=60"
-    few = (await generated.client.get(path)).json()
-    copy = tmp_path / "archive.db"
-    shutil.copy(generated_db, copy)
-    with sqlite3.connect(copy) as connection:
-        connection.execute("update subjects set document_count = 10000 where id = 'subject-0000'")
-    many = (await make_datasette(copy).client.get(path)).json()
-    assert "exists (select 1 from document_subjects" in many["query"]["sql"]
-    assert "exists" not in few["query"]["sql"]
-    assert many["rows"] == few["rows"] and len(few["rows"]) == 60
-    assert many["filtered_table_rows_count"] == few["filtered_table_rows_count"]
+async def test_a_listing_is_read_in_date_order_and_counted_from_its_links(
+        generated, generated_db):
+    """A listing's filter is marked as likely true (plugins/listings.py): SQLite walks the
+    documents in date order and stops at the page's last rather than sort the whole listing,
+    and reads the listing's documents from its index alone; the rows and count are its links'."""
+    data = (await generated.client.get(
+        "/archive/documents.json?_subject=subject-0000&_size=60&_shape=objects")).json()
+    sql, params = data["query"]["sql"], data["query"]["params"]
+    with sqlite3.connect(generated_db) as connection:
+        plan = [step for *_, step in connection.execute("explain query plan " + sql, params)]
+        linked = connection.execute(
+            "select documents.id, count(*) over () from documents join document_subjects"
+            " on document_id = documents.id where subject_id = 'subject-0000'"
+            " order by date, documents.id limit 60").fetchall()
+    assert not any("FOR ORDER BY" in step for step in plan), plan
+    assert any("COVERING INDEX document_subjects_subject" in step for step in plan), plan
+    assert [row["id"] for row in data["rows"]] == [id for id, _ in linked]
+    assert len(linked) == 60 and data["filtered_table_rows_count"] == linked[0][1]
 
 
-async def test_the_timeline_names_the_parties_document_parties_gives_from_the_builds_table(
+async def test_the_timeline_and_citations_name_the_parties_from_the_builds_table(
         generated, generated_db, tmp_path):
     """The timeline's authors and recipients are document_parties' in the editors' order, read
-    from the table the build derives (document_correspondents): a copy in which that table
-    says otherwise shows what it says."""
+    from the table the build derives (document_correspondents), as are a citation's: a copy in
+    which that table says otherwise shows what it says."""
     rows = (await generated.client.get("/archive/timeline.json?_shape=array")).json()
     with sqlite3.connect(generated_db) as connection:
         for row in rows[:200]:
