@@ -57,7 +57,7 @@ def _plain(text):
     return text.translate(_WITHOUT_APOSTROPHES)
 
 
-def _fold_letters(text):
+def fold_letters(text):
     for old, new in _RULES:
         text = text.replace(old, new)
     return text
@@ -74,9 +74,15 @@ def _syllables(name):
     return syllables
 
 
+def letters(name) -> str:
+    """A name's letters as folding takes them: fold(name) is fold_letters(letters(name)), and
+    the letters of words in a row are the letters of each, joined (as mentions.py uses)."""
+    return "".join(_syllables(name))
+
+
 def fold(name) -> str:
     """The comparison key of a name: equal keys, same name under any romanisation."""
-    return _fold_letters("".join(_syllables(name)))
+    return fold_letters(letters(name))
 
 
 def keys(names) -> list:
@@ -91,7 +97,7 @@ def keys(names) -> list:
             for start in range(len(spelling)):
                 # Runs no longer than a name: the work stays linear in the text's length.
                 for end in range(start + 1, min(len(spelling), start + MAX_RUN) + 1):
-                    found.add(_fold_letters("".join(spelling[start:end])))
+                    found.add(fold_letters("".join(spelling[start:end])))
     return sorted(found)
 
 

@@ -27,11 +27,10 @@ class Summary:
     warnings: list
 
 
-def build(directory, output, before_replace=None, progress=None, mentions=False) -> Summary:
+def build(directory, output, before_replace=None, progress=None) -> Summary:
     """Build `output` from the CSV files in `directory`, or raise SourceError with every
     problem, leaving `output` as it was (also if `before_replace`, given the finished file's
-    temporary path, fails). `progress` is told of each file read and each phase. `mentions`
-    also reads every title and summary for people not linked (make check's warning)."""
+    temporary path, fails). `progress` is told of each file read and each phase."""
     progress = progress or Progress()
     directory = Path(directory)
     if not directory.is_dir():
@@ -50,7 +49,7 @@ def build(directory, output, before_replace=None, progress=None, mentions=False)
         if problems:
             raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
         warnings += loading.likely_duplicates(connection, readers[PEOPLE.table])
-        if mentions:
+        with progress.phase("people named but not linked"):
             warnings += loading.unlinked_people(connection, readers)
         finish(connection, progress)
         counts = {layout.table: connection.execute(
@@ -72,4 +71,4 @@ def finish(connection, progress):
 def check(directory) -> Summary:
     """Every check of build(), into a database that is thrown away."""
     with tempfile.TemporaryDirectory() as scratch:
-        return build(directory, Path(scratch) / "check.db", mentions=True)
+        return build(directory, Path(scratch) / "check.db")

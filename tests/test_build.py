@@ -357,8 +357,8 @@ def test_timings_are_written_where_asked(tmp_path):
     seconds = json.loads(timings.read_text())
     assert list(seconds)[:2] == ["reading document_types.csv", "reading records.csv"]
     assert [name for name in seconds if not name.startswith("reading ")] == [
-        "checking the rows as a whole", "writing", "correspondence", "indexes", "counts",
-        "full text", "statistics"]
+        "checking the rows as a whole", "people named but not linked", "writing",
+        "correspondence", "indexes", "counts", "full text", "statistics"]
     assert all(value >= 0 for value in seconds.values())
 
 

@@ -23,7 +23,7 @@ def rows(name, directory=SOURCES):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     path = tmp_path_factory.mktemp("collection") / "archive.db"
-    return path, pipeline.build(SOURCES, path, mentions=True)
+    return path, pipeline.build(SOURCES, path)
 
 
 @pytest.fixture(scope="module")

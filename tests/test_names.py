@@ -202,3 +202,4 @@ def test_a_text_names_people_whole_under_any_spelling():
     assert mentions.named("Kim Ir Sen meets Kim Il, then A.I. Mikoyan.") == {
         "kim-il-sung", "kim-il", "mikoyan"}
     assert mentions.named("") == set()
+
