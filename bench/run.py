@@ -120,6 +120,9 @@ def more_pages(records):
         "citations": "/archive/citations",
         "documents_ris": "/archive/documents.ris",
         "person_row": "/archive/people/person-0000000",
+        # The largest listings' cards (synth.py gives the first subject and collection most).
+        "subject_row": "/archive/subjects/subject-0000",
+        "collection_row": "/archive/collections/collection-0000",
     }
 
 

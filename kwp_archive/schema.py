@@ -201,6 +201,8 @@ INDEXES = (
     # With the document: a listing's documents are read, and counted, from the index alone.
     ("document_collections_collection", "document_collections", ("collection_id", "document_id")),
     ("document_subjects_subject", "document_subjects", ("subject_id", "document_id")),
+    # A document's page lists the records related to it either way.
+    ("related_documents_related", "related_documents", ("related_id",)),
 )
 # Document ids are unique in any case, as BibTeX keys (doc-a is DOC-A): checked, then kept so.
 ANY_CASE_INDEX = "CREATE UNIQUE INDEX documents_id_any_case ON documents(id COLLATE NOCASE);"

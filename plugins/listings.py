@@ -7,14 +7,7 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from kwp_archive.derived import ARRAY_SOURCES
-from kwp_archive.pages import LISTING_FILTERS
-
-# Datasette counts with the same filter it lists with. Read plainly, `id in (...)` has SQLite
-# read the listing's links and then sort them all by date for the first page; marked as likely
-# true, SQLite walks the documents in date order and stops at the page's last, while the count
-# still reads only the links.
-_IN_LISTING = ("likelihood(id in (select document_id from {links} where {key} = :{parameter}), "
-               "0.9)")
+from kwp_archive.pages import LISTING_FILTERS, in_listing
 
 
 @hookimpl
@@ -30,7 +23,7 @@ def filters_from_request(request, table, database, datasette):
                 parameter = f"{argument[1:]}_{number}"
                 named = (await datasette.get_database(database).execute(
                     f"select name from {names} where id = :id", {"id": listing_id})).first()
-                where.append(_IN_LISTING.format(links=links, key=key, parameter=parameter))
+                where.append(in_listing(links, key, parameter))
                 params[parameter] = listing_id
                 human.append(f"in the {array[:-1]} {named['name'] if named else listing_id!r}")
         return FilterArguments(where, params, human)

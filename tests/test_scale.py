@@ -3,6 +3,7 @@ facets a reader gets, on a generated collection of a few thousand documents (ben
 as the benchmark's million), each checked against what SQLite gives when asked directly; and
 that the build's counts are what the facets show."""
 
+import html
 import itertools
 import json
 import shutil
@@ -14,7 +15,7 @@ import pytest
 from conftest import ROOT, make_datasette
 from datasette.utils import parse_metadata
 
-from kwp_archive import dates, pipeline, search, site
+from kwp_archive import dates, pages, pipeline, search, site
 from kwp_archive.derived import COUNTED_FACETS
 from kwp_archive.search import fts_query
 
@@ -394,6 +395,36 @@ async def test_a_listing_is_read_in_date_order_and_counted_from_its_links(
     assert any("COVERING INDEX document_subjects_subject" in step for step in plan), plan
     assert [row["id"] for row in data["rows"]] == [id for id, _ in linked]
     assert len(linked) == 60 and data["filtered_table_rows_count"] == linked[0][1]
+
+
+@pytest.mark.parametrize("table", ["subjects", "collections"])
+async def test_a_listings_card_reads_its_first_documents_in_date_order(
+        generated, generated_db, table):
+    """A subject's or a collection's page lists its first documents as its table does, walking
+    the documents in date order (pages.in_listing), not sorting every one of its links."""
+    listing = f"{table[:-1]}-0000"
+    with sqlite3.connect(generated_db) as connection:
+        plan = [step for *_, step in connection.execute(
+            "explain query plan " + pages.ROW_QUERIES[table], {"id": listing})]
+    assert not any("FOR ORDER BY" in step for step in plan), plan
+    argument = "_subject" if table == "subjects" else "_collection"
+    first = (await generated.client.get(
+        f"/archive/documents.json?{argument}={listing}&_shape=objects&_col=title")).json()
+    card = (await generated.client.get(f"/archive/{table}/{listing}")).text
+    titles = [row["title"] for row in first["rows"]]
+    assert len(titles) == 100 and all(html.escape(title) in card for title in titles)
+
+
+def test_a_documents_page_finds_its_related_records_either_way_by_index(generated_db):
+    """The records related to a document, as the one or the other of a pair, are looked up in
+    an index each way: without the second, SQLite read every document for each page."""
+    with sqlite3.connect(generated_db) as connection:
+        plan = [step for *_, step in connection.execute(
+            "explain query plan " + pages.DOCUMENT_RELATED, {"id": "doc-1"})]
+    assert [step for step in plan if "related_documents" in step] == [
+        "SEARCH related_documents USING INDEX sqlite_autoindex_related_documents_1 "
+        "(document_id=?)",
+        "SEARCH related_documents USING INDEX related_documents_related (related_id=?)"], plan
 
 
 async def test_the_timeline_and_citations_name_the_parties_from_the_builds_table(
