@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from kwp_archive import package, pipeline, progress, site
+from kwp_archive import atomic, package, pipeline, progress, site
 from kwp_archive.sources import SourceError
 
 
@@ -61,6 +61,8 @@ def run(argv=None):
         written.append(package.write(database, args.package, site.METADATA))
 
     try:
+        if args.package:  # before the build, not after it: a folder of the editor's is refused
+            atomic.our_directory(args.package)
         if args.check:
             summary = pipeline.check(args.sources)
         else:
@@ -72,7 +74,9 @@ def run(argv=None):
     except SourceError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(error.problems)} problem(s); nothing was written.", file=sys.stderr)
+        shown = len(error.problems)
+        print(f"{error.found} problem(s)" + (f", the first {shown} shown" if error.found > shown
+                                             else "") + "; nothing was written.", file=sys.stderr)
         return 1
     except Stopped as stopped:
         return _stopped(stopped.args[0])

@@ -1,7 +1,9 @@
 """A database written in a temporary file beside its destination and renamed over it only
 when complete: a build that fails, or is stopped, leaves the previous database as it was."""
 
+import errno
 import os
+import shutil
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -58,3 +60,21 @@ def _running(pid):
     except PermissionError:
         return True  # someone else's process
     return True
+
+
+# Marks a directory as written by these tools (a data package, the published app).
+OURS = ".written-by-kwp-archive"
+
+
+def our_directory(directory, empty=False):
+    """`directory` if it is new, empty or marked as ours (OURS), then emptied and marked if
+    `empty`. Any other holds someone's files (a clone, the sources): refused, not replaced."""
+    directory = Path(directory)
+    if directory.is_dir() and any(directory.iterdir()) and not (directory / OURS).is_file():
+        raise FileExistsError(errno.EEXIST, "holds files these tools did not write (it has no "
+                              f"{OURS}): choose a new or empty directory", str(directory))
+    if empty:
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        (directory / OURS).touch()
+    return directory

@@ -54,15 +54,18 @@ _UNKNOWN = "SELECT line, {column} FROM {table} WHERE {column} NOT IN (SELECT id 
 
 
 def problems(connection, readers):
-    """Every problem that needs every row, as Problems with their files and lines."""
-    found = [problem for layout in LAYOUTS for problem in _taken(connection, readers[layout.table])]
+    """Every problem that needs every row, as Problems with their files and lines, one at a
+    time (a file may hold millions)."""
+    for layout in LAYOUTS:
+        yield from _taken(connection, readers[layout.table])
     for layout in LAYOUTS:
         for column in layout.columns:
             target = _REFERS_TO.get(column)
             if target is not None and target is not layout:
-                found += _unknown(connection, readers[layout.table], column, readers[target.table])
-    return found + _unlisted_hosts(connection, readers[PEOPLE.table],
-                                   readers[sources.REFERENCE_HOSTS.table])
+                yield from _unknown(connection, readers[layout.table], column,
+                                    readers[target.table])
+    yield from _unlisted_hosts(connection, readers[PEOPLE.table],
+                               readers[sources.REFERENCE_HOSTS.table])
 
 
 def _taken(connection, reader):
@@ -71,10 +74,9 @@ def _taken(connection, reader):
     partition = "id COLLATE NOCASE" if layout is RECORDS else key
     if not connection.execute(_ANY_TAKEN.format(table=_as_read(layout),
                                                 partition=partition)).fetchone():
-        return []
+        return
     sql = _TAKEN.format(key=key, first=layout.key[0], partition=partition,
                         table=_as_read(layout))
-    found = []
     for line, *values, earlier in connection.execute(sql):
         if len(values) == 1 and values[0] != earlier:
             message = (f"{values[0]!r} differs from the earlier id {earlier!r} only in case; "
@@ -85,8 +87,7 @@ def _taken(connection, reader):
             as_role = f" as {values[2]}" if len(values) > 2 else ""
             message = (f"{values[1]!r} is already linked to {values[0]!r}{as_role} by an "
                        "earlier row")
-        found.append(Problem(reader.name, line, layout.key[min(1, len(values) - 1)], message))
-    return found
+        yield Problem(reader.name, line, layout.key[min(1, len(values) - 1)], message)
 
 
 def _unknown(connection, reader, column, target):
@@ -94,8 +95,8 @@ def _unknown(connection, reader, column, target):
         return []  # that file's own problems are reported already
     sql = _UNKNOWN.format(table=_as_read(reader.layout), column=column,
                           target=_as_read(target.layout))
-    return [Problem(reader.name, line, column, f"{value!r} is not an id in {target.path.name}")
-            for line, value in connection.execute(sql) if value not in target.refused_ids]
+    return (Problem(reader.name, line, column, f"{value!r} is not an id in {target.path.name}")
+            for line, value in connection.execute(sql) if value not in target.refused_ids)
 
 
 _ADDRESS = re.compile(r"https?://\S+")

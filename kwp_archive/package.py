@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from . import atomic
+
 TABLES = ("documents", "people", "organisations", "document_types", "collections", "subjects",
           "document_people", "document_organisations", "document_collections",
           "document_subjects", "related_documents", "reference_hosts", "unlinked_mentions")
@@ -21,8 +23,7 @@ _MAY_BE_EMPTY = {"summary", "aliases", "position", "born", "died", "sources", "d
 def write(database, directory, metadata_path) -> Path:
     metadata = yaml.safe_load(Path(metadata_path).read_text(encoding="utf-8"))
     described = metadata["databases"]["archive"]["tables"]
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = atomic.our_directory(directory, empty=True)
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
         connection.row_factory = sqlite3.Row
         resources = [_write_table(connection, table, described.get(table, {}), directory)

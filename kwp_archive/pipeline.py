@@ -35,7 +35,7 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
     directory = Path(directory)
     if not directory.is_dir():
         raise SourceError([Problem(str(directory), 1, "--sources", "is not a directory")])
-    problems, warnings = [], []
+    problems, warnings = sources.Problems(), []
     readers = sources.readers(directory, problems, warnings)
     with atomic.database(output, schema.TABLES, before_replace) as connection:
         loading.stage(connection)
@@ -44,10 +44,12 @@ def build(directory, output, before_replace=None, progress=None) -> Summary:
             with progress.phase(f"reading {layout.filename}"):
                 loading.insert(connection, layout, sources.read(readers[layout.table]))
         with progress.phase("checking the rows as a whole"):
-            problems += loading.problems(connection, readers)
+            for problem in loading.problems(connection, readers):
+                problems.append(problem)
         connection.execute("COMMIT")
         if problems:
-            raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
+            raise SourceError(sorted(problems, key=lambda problem: (problem.file, problem.line)),
+                              problems.found)
         warnings += loading.likely_duplicates(connection, readers[PEOPLE.table])
         with progress.phase("people named but not linked"):
             warnings += loading.unlinked_people(connection, readers)

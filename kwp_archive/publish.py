@@ -10,9 +10,10 @@ kwp_archive.site`: the very code `make run` uses, so the settings cannot drift."
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
-from . import site
+from . import atomic, site
 
 # What `make run` installs, and the published app's plugins: datasette-hashed-urls puts the
 # database's hash in every URL with far-future cache headers, so a CDN may keep pages for good
@@ -61,10 +62,7 @@ def pinned_requirements():
 
 
 def write(directory, database="archive.db", inspect_file="inspect-data.json"):
-    directory = Path(directory)
-    if directory.exists():
-        shutil.rmtree(directory)
-    directory.mkdir(parents=True)
+    directory = atomic.our_directory(directory, empty=True)
     shutil.copy(database, directory / "archive.db")
     shutil.copy(inspect_file, directory / "inspect-data.json")
     shutil.copy(site.METADATA, directory / site.METADATA.name)
@@ -84,7 +82,10 @@ def main(argv=None):
     parser.add_argument("--database", default="archive.db")
     parser.add_argument("--inspect-file", default="inspect-data.json")
     args = parser.parse_args(argv)
-    print(write(args.directory, args.database, args.inspect_file))
+    try:
+        print(write(args.directory, args.database, args.inspect_file))
+    except OSError as error:
+        sys.exit(f"error: {error.filename}: cannot write: {error.strerror}")
 
 
 if __name__ == "__main__":

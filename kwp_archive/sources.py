@@ -45,10 +45,21 @@ class Problem:
         return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
+class Problems(list):
+    """The problems found: the first SHOWN kept to report and the rest only counted (`found`
+    counts all), so that a file of millions of bad rows is reported in bounded memory."""
+    SHOWN, found = 100, 0
+
+    def append(self, problem):
+        self.found += 1
+        if self.found <= self.SHOWN:
+            super().append(problem)
+
+
 class SourceError(Exception):
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s) in the sources")
-        self.problems = problems
+    def __init__(self, problems, found=None):
+        self.problems, self.found = problems, found or len(problems)
+        super().__init__(f"{self.found} problem(s) in the sources")
 
 
 @dataclass(frozen=True)
@@ -218,7 +229,7 @@ class _Reader:
 
     def _header_is_sound(self, header):
         """Whether the header has no problem, reporting those it has."""
-        before = len(self.problems)
+        before = self.problems.found
         for column in self.layout.required:
             if column not in header:
                 self.problem(1, column, "required column is missing from the header row")
@@ -231,7 +242,7 @@ class _Reader:
                 self.problem(1, column, "column appears twice in the header row")
             if column not in self.layout.required + self.layout.optional:
                 self.warnings.append(Problem(self.name, 1, column, "unknown column, ignored"))
-        return len(self.problems) == before
+        return self.problems.found == before
 
     def _decoded_lines(self):
         """The file's lines as text, a BOM accepted; at a NUL byte or bytes not UTF-8, the

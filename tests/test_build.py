@@ -130,6 +130,37 @@ def test_bad_sources_exit_1_with_file_line_and_nothing_lost(tmp_path, sources_di
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_a_package_is_not_written_over_the_sources_or_any_folder_of_the_editors(
+        tmp_path, sources_dir):
+    """`--package sources` once replaced nine source files with exported ones."""
+    output = tmp_path / "archive.db"
+    before = {path.name: sha256(path) for path in sources_dir.iterdir()}
+    result = build("--sources", sources_dir, "--output", output, "--package", sources_dir)
+    assert result.returncode == 1 and not output.exists()
+    assert result.stderr == (f"error: {sources_dir}: cannot write: holds files these tools did "
+                             "not write (it has no .written-by-kwp-archive): choose a new or "
+                             "empty directory\n")
+    assert {path.name: sha256(path) for path in sources_dir.iterdir()} == before
+    package = tmp_path / "package"
+    for _ in range(2):  # its own package it replaces
+        assert build("--sources", sources_dir, "--output", output,
+                     "--package", package).returncode == 0
+    assert (package / "datapackage.json").is_file()
+
+
+def test_many_problems_are_reported_as_the_first_hundred_and_a_count(tmp_path,
+                                                                   sources_dir):
+    links = sources_dir / "document_subjects.csv"
+    header, first, *_ = links.read_text().splitlines()
+    links.write_text("\n".join([header] + [first] * 20_001) + "\n")
+    result = build("--sources", sources_dir, "--output", tmp_path / "archive.db")
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1 and len(lines) == 101
+    assert lines[0] == (f"error: {links}:3: subject_id: {first.split(',')[1]!r} is already "
+                        f"linked to {first.split(',')[0]!r} by an earlier row")
+    assert lines[-1] == "20000 problem(s), the first 100 shown; nothing was written."
+
+
 def test_failure_while_writing_leaves_the_previous_file(tmp_path, sources_dir, monkeypatch):
     from kwp_archive import pipeline
 

@@ -39,6 +39,25 @@ def test_the_app_carries_database_metadata_plugins_and_templates(app):
     assert not list(app.rglob("__pycache__"))
 
 
+def test_a_directory_it_did_not_write_is_refused_whole_and_its_own_is_replaced(app, tmp_path):
+    """`make publish-dir DIR=.` once deleted the clone: a directory that holds files these
+    tools did not write is refused, one line, and left as it was."""
+    clone = tmp_path / "clone"
+    (clone / "sources").mkdir(parents=True)
+    (clone / "sources" / "records.csv").write_text("id\n")
+    result = subprocess.run([sys.executable, "-m", "kwp_archive.publish", str(clone)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (1, (
+        f"error: {clone}: cannot write: holds files these tools did not write (it has no "
+        ".written-by-kwp-archive): choose a new or empty directory\n"))
+    assert (clone / "sources" / "records.csv").read_text() == "id\n"
+    (app / "left-from-before").write_text("")
+    rewritten = subprocess.run(["make", "-s", "publish-dir", f"DIR={app}"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=600)
+    assert rewritten.returncode == 0, rewritten.stderr
+    assert not (app / "left-from-before").exists() and (app / "archive.db").is_file()
+
+
 def test_every_requirement_is_pinned(app):
     lines = (app / "requirements.txt").read_text().split()
     assert all(re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line) for line in lines), lines
