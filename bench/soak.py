@@ -37,8 +37,13 @@ COSTLY = [
                                           "'00000'))"}), "string or blob too big"),
     ("/archive.json?" + urlencode({"sql": "with recursive n(i) as (select 1 union all select "
                                           "i + 1 from n where i < 1000) select "
-                                          "randomblob(900000) from n"}), "more than 32 MB"),
+                                          "randomblob(400000) from n"}), "more than 32 MB"),
     ("/archive.json?sql=select+fts3_tokenizer(%27simple%27)", "not authorized"),
+    ("/archive.json?" + urlencode({"sql": "select printf('%.*c', 2147483647, 'x')"}),
+     "not authorized"),
+    ("/archive.json?" + urlencode({"sql": "select hex(zeroblob(200000)) like '%' || "
+                                          "hex(zeroblob(250))"}), "pattern too complex"),
+    ("/archive/documents.json?_through=%7Bbad", "_through is a JSON object"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by"),
 ]
 

@@ -40,7 +40,9 @@ async def citables(database, ids):
 def renderer(extension):
     content_type, write = FORMATS[extension]
 
-    async def render(datasette, columns, rows, database, table, query_name, view_name):
+    async def render(datasette, columns, rows, database, table, query_name, view_name, data):
+        if data.get("error"):  # of the reader's SQL: said as JSON says it, not hidden by a 404
+            raise BadRequest(data["error"])
         if not can_render(columns, table, query_name):
             # Datasette serves any extension at any address; a citation needs a document.
             raise NotFound(

@@ -1,20 +1,48 @@
-"""A reader's mistake is a 400, not a 500: a DatasetteError with a 500 status is a request
-Datasette refuses (?_sort on a column that does not exist, a _through that names no link),
-the request's fault all the same. Any other error is Datasette's to render."""
+"""A reader's mistake is a 400 with a message, not a 500: a DatasetteError with a 500 status
+is a request Datasette refuses (?_sort on a column that does not exist, a _through that names
+no link); an SQLite error about a statement's own parts (snippet() of a column that does not
+exist) is the reader's SQL; a _through that is not a link's JSON is refused before Datasette
+reads it. Any other error is Datasette's to render."""
+
+import json
+import sqlite3
 
 from datasette import Response, hookimpl
+from datasette.utils.asgi import BadRequest
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
+
+# Raised by SQLite for what a statement asks (a column index out of range, a value out of
+# bounds), never for the server's own state.
+_STATEMENTS_FAULT = (sqlite3.InterfaceError, sqlite3.DataError, sqlite3.ProgrammingError)
+
+
+@hookimpl(tryfirst=True)
+def filters_from_request(request):
+    for through in request.args.getlist("_through"):
+        try:
+            link = json.loads(through)
+        except ValueError:
+            link = None
+        if not (isinstance(link, dict) and all(isinstance(link.get(key), str) for key in (
+                "table", "column")) and isinstance(link.get("value"), (str, int))):
+            raise BadRequest('_through is a JSON object of a link table, a column and a value: '
+                             '{"table": "document_subjects", "column": "subject_id", "value": '
+                             '"subject-1906"}')
 
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    if not isinstance(exception, DatasetteError) or exception.status < 500:
+    if isinstance(exception, DatasetteError) and exception.status >= 500:
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        title = exception.title
+    elif isinstance(exception, _STATEMENTS_FAULT):
+        message, title = str(exception), None
+    else:
         return None
 
     async def inner():
-        message = Markup(exception.message) if exception.message_is_html else exception.message
-        info = {"ok": False, "error": message, "status": 400, "title": exception.title}
+        info = {"ok": False, "error": message, "status": 400, "title": title}
         if request.path.endswith(".json"):
             return Response.json(info, status=400)
         return Response.html(await datasette.render_template(

@@ -9,15 +9,22 @@ from datasette import hookimpl
 from kwp_archive import search
 
 # The longest string or blob any value may be, in bytes. The longest text in the sources is
-# a summary of at most 100,000 characters (400,000 bytes of UTF-8 at the very most).
-MAX_VALUE = 1_000_000
+# a summary of at most 100,000 characters (400,000 bytes of UTF-8 at the very most). instr()
+# and replace() compare a needle at every place of a text, in one step: a million bytes let
+# one call take 4 s, half a million about one.
+MAX_VALUE = 500_000
 # What the values of one result may weigh, roughly as the JSON that carries them: a blob
 # goes out as base64 inside JSON and costs some 40 times its size to encode and keep.
 MAX_RESULT = 32_000_000
 _WEIGHT = {str: 2, bytes: 40}
 # Functions that reach the process, not the data: fts3_tokenizer() registers tokenizers by
-# memory address, load_extension() loads code, fts5() hands out a pointer to its API.
-DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5"}
+# memory address, load_extension() loads code, fts5() hands out a pointer to its API. And
+# printf() (format()), which pads to any width a character at a time, past the length limit,
+# in one step that no time limit interrupts: printf('%.*c', 2147483647, 'x') took 8 s.
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5", "printf", "format"}
+# A LIKE or GLOB compares a pattern's every character with the text's, in one step too: the
+# pattern is kept short (SQLite allows 50,000; 1,000 let one comparison take a second).
+MAX_PATTERN = 500
 
 
 class ResultTooLarge(sqlite3.OperationalError):
@@ -52,6 +59,7 @@ def _weighing_row_factory():
 @hookimpl(tryfirst=True)
 def prepare_connection(conn):
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN)
     conn.set_authorizer(_authorize)
     conn.row_factory = _weighing_row_factory()
 

@@ -164,10 +164,19 @@ COSTLY = [
     ("/archive.json?sql=select+length(replace(hex(zeroblob(400000)),'0','00000'))",
      "string or blob too big"),
     ("/archive.json?sql=with+recursive+n(i)+as+(select+1+union+all+select+i%2B1+from+n"
-     "+where+i<1000)+select+randomblob(900000)+from+n", "this result would be more than 32 MB"),
+     "+where+i<1000)+select+randomblob(400000)+from+n", "this result would be more than 32 MB"),
     ("/archive.json?sql=select+fts3_tokenizer('simple')",
      "not authorized to use function: fts3_tokenizer"),
     ("/archive.json?sql=select+load_extension('x')", "not authorized"),
+    # Each one step that no time limit interrupts, bounded by the connection's limits.
+    ("/archive.json?sql=select+printf('%25.*c',2147483647,'x')",
+     "not authorized to use function: printf"),
+    ("/archive.json?sql=select+format('%25.*c',2147483647,'x')",
+     "not authorized to use function: format"),
+    ("/archive.json?sql=select+hex(zeroblob(200000))+like+'%25'||hex(zeroblob(250))",
+     "LIKE or GLOB pattern too complex"),
+    ("/archive.json?sql=select+instr(hex(zeroblob(300000)),hex(zeroblob(1)))",
+     "string or blob too big"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by nope"),
     ("/archive/documents.json?_sort_desc=nope", "Cannot sort table by nope"),
 ]
@@ -178,6 +187,28 @@ async def test_a_costly_request_is_a_clear_400(ds, path, said):
     response = await ds.client.get(path)
     assert response.status_code == 400
     assert said in response.json()["error"]
+
+
+# A reader's mistakes that Datasette or SQLite once answered with a 500 or a 404, each with
+# what the reader is told instead.
+MISTAKES = [
+    ("/archive/documents.json?_through=%7Bbad", "_through is a JSON object of a link table"),
+    ("/archive/documents.json?_through=%5B1%5D", "_through is a JSON object of a link table"),
+    ("/archive/documents.json?_through=%7B%22table%22%3A%22sqlite_master%22%2C%22column%22%3A"
+     "%22name%22%2C%22value%22%3A%22x%22%7D", "Invalid _through"),
+    ("/archive/documents.json?_sort=date&_sort_desc=title", "Cannot use _sort and _sort_desc"),
+    ("/archive.json?sql=select+snippet(documents_fts,99,'a','b','c',5)+from+documents_fts"
+     "+where+documents_fts+match+'kim'", "column index out of range"),
+    ("/archive.ris?sql=select+nope", "no such column: nope"),
+    ("/archive.bib?sql=select+zeroblob(999999999)+as+document_id", "string or blob too big"),
+]
+
+
+@pytest.mark.parametrize("path, said", MISTAKES)
+async def test_a_readers_mistake_is_a_400_that_says_what_it_was(ds, path, said):
+    response = await ds.client.get(path)
+    assert response.status_code == 400
+    assert said in (response.json()["error"] if ".json?" in path else response.text)
 
 
 async def test_a_blob_document_id_in_a_citation_download_is_a_400(ds):
