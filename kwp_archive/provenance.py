@@ -11,6 +11,9 @@ PUBLISHER = "History and Public Policy Program Digital Archive"
 WEBSITE = "Wilson Center Digital Archive"
 # str.isspace()'s white space, tested in C: a loop in Python costs a million records seconds.
 _WHITE_SPACE = re.compile(r"\s")
+# A character an address never holds as it is (RFC 3986): {, }, \, ", <, > and the like are
+# written %XX. Taken as they are, they would reach a BibTeX file's braces and a page's HTML.
+_NOT_IN_ADDRESS = re.compile(r"[^A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]")
 
 
 def url_problem(url: str):
@@ -19,6 +22,9 @@ def url_problem(url: str):
         return "is empty: give the address of the archive page the record was read from"
     if _WHITE_SPACE.search(url):
         return f"{url!r} contains white space; an address has none"
+    if found := _NOT_IN_ADDRESS.search(url):
+        return (f"{url!r} contains {found.group()!r}, which an address writes as "
+                + "".join(f"%{byte:02X}" for byte in found.group().encode()))
     if url.startswith(ARCHIVE_SITE) and url[len(ARCHIVE_SITE):][:1] not in ("", "?", "#"):
         return None  # what urlsplit would find: https, the archive's host, a path below /
     parts = urlsplit(url)

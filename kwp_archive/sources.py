@@ -25,8 +25,9 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # also skip leading spaces (no-break ones too) and read the full-width forms as ASCII.
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _FORMULA_CONTROLS = ("\t", "\r")
-# Longest name or alias: the name keys of search grow with its words.
-MAX_NAME = 120
+# Longest name or alias: the name keys of search grow with its words. Longest id: it names
+# a page's address and a citation file (a 100,000-character id made a 100 KB header).
+MAX_NAME, MAX_ID = 120, 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
 # Longer cells are a mistake (a pasted document?); the csv module's limit only guards memory.
@@ -277,6 +278,8 @@ class _Reader:
 def _id(value):
     if not value:
         raise ValueError("is empty")
+    if len(value) > MAX_ID:
+        raise ValueError(f"is {len(value):,} characters long; an id is at most {MAX_ID}")
     if not _ID.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid id: use letters, digits, '-', '_' or '.', "
                          "with no spaces")
