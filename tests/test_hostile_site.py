@@ -74,9 +74,11 @@ def test_server_answers_others_while_a_runaway_query_runs(server):
 
 HOSTILE = ('<script>alert(1)</script><img src=x onerror="alert(2)">'
            '<a href="javascript:alert(3)">x</a>')
-# A real-looking page of the archive whose query string carries markup: links built from a
-# source_url must escape it too.
+# A real-looking page of the archive whose query string carries what an address may hold and
+# HTML reads (quotes, parentheses, ampersands; <, > and " the build refuses): links built from
+# a source_url must escape it too.
 ARCHIVE_PAGE = "https://digitalarchive.wilsoncenter.org/document/1"
+HOSTILE_QUERY = "?q='onmouseover=alert(1)&x=%3Cscript%3E"
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +91,7 @@ async def hostile_ds(tmp_path_factory):
         "records.csv": [["id", "date", "title", "type", "summary", "source_url", "archive",
                          "archive_reference", "translator", "original_language"],
                         ["doc-1", "1956-09-03", "Letter " + HOSTILE, "letter", HOSTILE,
-                         ARCHIVE_PAGE + "?q=" + HOSTILE.replace(" ", "+"), HOSTILE, HOSTILE,
+                         ARCHIVE_PAGE + HOSTILE_QUERY, HOSTILE, HOSTILE,
                          HOSTILE, HOSTILE],
                         ["doc-2", "1956-09-04", "Telegram " + HOSTILE, "letter", "",
                          ARCHIVE_PAGE, "", "", "", ""]],
@@ -134,6 +136,9 @@ async def test_hostile_markup_is_escaped_on_every_page(hostile_ds, path):
     assert "<script>alert" not in page
     assert "<img src=x" not in page
     assert 'href="javascript:' not in page
+    assert "'onmouseover" not in page
+    if path == "/archive/documents/doc-1":
+        assert "&#39;onmouseover=alert(1)&amp;x=%3Cscript%3E" in page, "the address, escaped"
     if path not in ("/", "/archive", "/archive/by_year", "/archive/document_people",
                     "/archive/document_organisations", "/archive/documents/doc-2"):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, "the data should show, escaped"
