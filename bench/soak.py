@@ -44,6 +44,7 @@ COSTLY = [
     ("/archive.json?" + urlencode({"sql": "select hex(zeroblob(200000)) like '%' || "
                                           "hex(zeroblob(250))"}), "pattern too complex"),
     ("/archive/documents.json?_through=%7Bbad", "_through is a JSON object"),
+    ("/archive/documents.json?" + "&".join(["_facet=type"] * 3000), "at most 20 facets"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by"),
 ]
 

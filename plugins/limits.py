@@ -3,8 +3,9 @@ visitor's SQL may call. Datasette's time limit bounds how long a query runs; the
 what it may allocate, which a time limit cannot (zeroblob(999999999) takes no time at all)."""
 
 import sqlite3
+from urllib.parse import parse_qsl
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 
 from kwp_archive import search
 
@@ -25,6 +26,11 @@ DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5", "printf", "forma
 # A LIKE or GLOB compares a pattern's every character with the text's, in one step too: the
 # pattern is kept short (SQLite allows 50,000; 1,000 let one comparison take a second).
 MAX_PATTERN = 500
+
+
+# Facets a page may ask for: Datasette counts each one asked, repeats too, and each costs more
+# the more there are (3,000 of ?_facet=type took 7 s). A page shows five.
+MAX_FACETS = 20
 
 
 class ResultTooLarge(sqlite3.OperationalError):
@@ -78,3 +84,26 @@ def extra_template_vars(request):
     typed = request.args.get("q") or request.args.get("_search") or ""
     return {"search_cut": search.too_long(typed), "search_rank_limit": search.RANK_LIMIT,
             "search_limits": (search.MAX_TERMS, search.MAX_LENGTH)}
+
+
+def _too_many_facets(scope):
+    query = scope.get("query_string", b"").decode("latin-1")
+    if sum(name.startswith("_facet") for name, _ in parse_qsl(query)) <= MAX_FACETS:
+        return None
+    message = f"a page counts at most {MAX_FACETS} facets: ask for fewer"
+    if scope["path"].endswith(".json"):
+        return Response.json({"ok": False, "error": message, "status": 400}, status=400)
+    return Response.text(message, status=400)
+
+
+@hookimpl
+def asgi_wrapper():
+    """Refuses a request for more facets than MAX_FACETS before Datasette reads it."""
+    def wrap(app):
+        async def guarded(scope, receive, send):
+            refused = _too_many_facets(scope) if scope["type"] == "http" else None
+            if refused is not None:
+                return await refused.asgi_send(send)
+            await app(scope, receive, send)
+        return guarded
+    return wrap

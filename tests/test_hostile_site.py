@@ -182,6 +182,8 @@ COSTLY = [
      "LIKE or GLOB pattern too complex"),
     ("/archive.json?sql=select+instr(hex(zeroblob(300000)),hex(zeroblob(1)))",
      "string or blob too big"),
+    ("/archive/documents.json?" + "&".join(["_facet=type"] * 3000),
+     "a page counts at most 20 facets"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by nope"),
     ("/archive/documents.json?_sort_desc=nope", "Cannot sort table by nope"),
 ]
