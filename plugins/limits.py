@@ -86,11 +86,20 @@ def extra_template_vars(request):
             "search_limits": (search.MAX_TERMS, search.MAX_LENGTH)}
 
 
-def _too_many_facets(scope):
-    query = scope.get("query_string", b"").decode("latin-1")
-    if sum(name.startswith("_facet") for name, _ in parse_qsl(query)) <= MAX_FACETS:
+def _refused(scope):
+    """Why a request is refused before Datasette reads it, as a response; or None."""
+    args = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+    # A raw search goes to FTS5 as it is, which no time limit interrupts: the search box's
+    # cut of its text (search.fts_query) does not apply, so it is held to that length.
+    raw = ("_searchmode", "raw") in args and any(
+        name.startswith("_search") and search.too_long(value) for name, value in args)
+    if raw:
+        message = (f"a raw search is at most {search.MAX_TERMS} terms and {search.MAX_LENGTH} "
+                   "characters")
+    elif sum(name.startswith("_facet") for name, _ in args) > MAX_FACETS:
+        message = f"a page counts at most {MAX_FACETS} facets: ask for fewer"
+    else:
         return None
-    message = f"a page counts at most {MAX_FACETS} facets: ask for fewer"
     if scope["path"].endswith(".json"):
         return Response.json({"ok": False, "error": message, "status": 400}, status=400)
     return Response.text(message, status=400)
@@ -98,10 +107,11 @@ def _too_many_facets(scope):
 
 @hookimpl
 def asgi_wrapper():
-    """Refuses a request for more facets than MAX_FACETS before Datasette reads it."""
+    """Refuses a costly request (more facets than MAX_FACETS, a long raw search) before
+    Datasette reads it."""
     def wrap(app):
         async def guarded(scope, receive, send):
-            refused = _too_many_facets(scope) if scope["type"] == "http" else None
+            refused = _refused(scope) if scope["type"] == "http" else None
             if refused is not None:
                 return await refused.asgi_send(send)
             await app(scope, receive, send)

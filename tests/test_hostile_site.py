@@ -184,6 +184,8 @@ COSTLY = [
      "string or blob too big"),
     ("/archive/documents.json?" + "&".join(["_facet=type"] * 3000),
      "a page counts at most 20 facets"),
+    ("/archive/documents.json?_searchmode=raw&_search=NEAR(" + "+".join(["k*"] * 2000)
+     + ",+100000)", "a raw search is at most 16 terms"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by nope"),
     ("/archive/documents.json?_sort_desc=nope", "Cannot sort table by nope"),
 ]
