@@ -94,11 +94,13 @@ async def test_facets_over_more_rows_than_the_live_limit_say_they_were_not_count
     assert "Not counted" not in (await datasette.client.get("/archive/documents")).text
 
 
-async def test_a_date_range_counts_and_facets_as_counting_would(generated, generated_db):
+@pytest.mark.parametrize("date_to, last_day", [("1950-06", "1950-06-30"), ("1950", "1950-12-31")])
+async def test_a_date_range_counts_and_facets_as_counting_would(generated, generated_db,
+                                                                date_to, last_day):
     data = (await generated.client.get(
-        "/archive/documents.json?_date_from=1950&_date_to=1950-06&_size=max")).json()
+        f"/archive/documents.json?_date_from=1950&_date_to={date_to}&_size=max")).json()
     connection = connect(generated_db)
-    inside = "date_end >= '1950-01-01' and date_start <= '1950-06-30'"
+    inside = f"date_end >= '1950-01-01' and date_start <= '{last_day}'"
     expected = [row[0] for row in connection.execute(
         f"select id from documents where {inside} order by date, id")]
     assert [row[0] for row in data["rows"]] == expected[:len(data["rows"])]
@@ -239,7 +241,8 @@ async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
     for path, column, value, count in (
             ("", "type", "telegram", 987654), ("?year=1952", "type", "letter", 876543),
             ("?_subject=subject-0002", "year", 1950, 765432),
-            ("?type=letter&year=1952", "date_precision", "day", 654321)):
+            ("?type=letter&year=1952", "date_precision", "day", 654321),
+            ("?_date_from=1952&_date_to=1952", "type", "letter", 876543)):
         data = (await changed.client.get(f"/archive/documents.json{path}")).json()
         assert (value, count) in facets(data, column), path
 
