@@ -166,6 +166,20 @@ def test_hashed_pages_carry_far_future_cache_headers(running_app, app, path):
         assert f'href="/archive-{hash_of(app)}/documents/' in page
 
 
+@pytest.mark.parametrize("path, status", [
+    ("/documents/no-such-document", 404), ("/documents?_sort=nope", 400),
+    (".json?sql=select+random()", 200), ("/documents.json?_where=random()>0", 200)])
+def test_errors_and_a_readers_own_sql_are_kept_by_no_cache(running_app, app, path, status):
+    """Only a page of the data as built is good for a year: an error, or a reader's own SQL
+    (random() answers otherwise each time), once got the hashed pages' far-future header."""
+    try:
+        with urllib.request.urlopen(f"{running_app}/archive-{hash_of(app)}{path}") as response:
+            answered, headers = response.status, response.headers
+    except urllib.error.HTTPError as error:
+        answered, headers = error.code, error.headers
+    assert (answered, headers["cache-control"]) == (status, "no-store")
+
+
 @pytest.mark.parametrize("path", ["/archive/documents", "/archive/documents/1945-soviet-report"])
 def test_make_run_pages_carry_cache_headers_too(server, path):
     local, _ = server
