@@ -180,6 +180,20 @@ def test_errors_and_a_readers_own_sql_are_kept_by_no_cache(running_app, app, pat
     assert (answered, headers["cache-control"]) == (status, "no-store")
 
 
+def test_the_debugging_pages_are_not_public_and_what_readers_use_is(running_app):
+    vega = Path(__import__("datasette_vega").__file__).parent / "static"
+    source_map = next(vega.glob("*.js.map")).name
+    for path in ("/-/threads.json", "/-/messages", "/-/patterns", "/-/allow-debug",
+                 f"/-/static-plugins/datasette_vega/{source_map}"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(running_app + path)
+        assert refused.value.code == 404, path
+    for path in ("/-/versions.json", "/-/metadata.json",
+                 f"/-/static-plugins/datasette_vega/{source_map[:-len('.map')]}"):
+        with urllib.request.urlopen(running_app + path) as response:
+            assert response.status == 200, path
+
+
 @pytest.mark.parametrize("path", ["/archive/documents", "/archive/documents/1945-soviet-report"])
 def test_make_run_pages_carry_cache_headers_too(server, path):
     local, _ = server
