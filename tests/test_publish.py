@@ -180,6 +180,13 @@ def test_errors_and_a_readers_own_sql_are_kept_by_no_cache(running_app, app, pat
     assert (answered, headers["cache-control"]) == (status, "no-store")
 
 
+def test_the_app_says_what_its_pages_may_load_and_who_may_frame_them(running_app, app):
+    with urllib.request.urlopen(f"{running_app}/archive-{hash_of(app)}/documents") as response:
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
 def test_the_debugging_pages_are_not_public_and_what_readers_use_is(running_app):
     vega = Path(__import__("datasette_vega").__file__).parent / "static"
     source_map = next(vega.glob("*.js.map")).name
