@@ -151,7 +151,7 @@ def test_the_charting_options_of_datasette_vega_draw_on_any_query(server, page):
 
 
 def test_pages_work_within_their_content_security_policy(server, page):
-    """Each page says what it may load and run (plugins/security_headers.py), and nothing it
+    """Each page says what it may load and run (plugins/headers.py), and nothing it
     does is refused: a refusal is a console error in chromium."""
     base, _ = server
     for path in ("/", "/archive", "/archive/documents", "/archive/documents/1956-09-17-mikoyan",
