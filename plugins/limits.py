@@ -1,6 +1,8 @@
-"""What one request may cost: the size of one value and of one result, and the functions a
-visitor's SQL may call. Datasette's time limit bounds how long a query runs; these bound
-what it may allocate, which a time limit cannot (zeroblob(999999999) takes no time at all)."""
+"""What one request may cost: the size of one value and of one result, the functions a
+visitor's SQL may call, and, refused before Datasette reads the request, how many facets it
+asks for and how long a raw search is. Datasette's time limit bounds how long a query runs
+between its steps; these bound what one step may cost, which a time limit cannot
+(zeroblob(999999999) takes no time at all, printf() of a huge width 8 s)."""
 
 import sqlite3
 from urllib.parse import parse_qsl
@@ -26,8 +28,6 @@ DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5", "printf", "forma
 # A LIKE or GLOB compares a pattern's every character with the text's, in one step too: the
 # pattern is kept short (SQLite allows 50,000; 1,000 let one comparison take a second).
 MAX_PATTERN = 500
-
-
 # Facets a page may ask for: Datasette counts each one asked, repeats too, and each costs more
 # the more there are (3,000 of ?_facet=type took 7 s). A page shows five.
 MAX_FACETS = 20
