@@ -65,10 +65,10 @@ class Running:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
 
-    def rss_mb(self):
-        """The server's resident memory, in MB, from /proc."""
+    def rss_mb(self, field="VmRSS"):
+        """The server's resident memory, in MB, from /proc (VmHWM: its peak so far)."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return round(int(line.split()[1]) / 1024, 1)
         return None
 

@@ -110,8 +110,11 @@ async def soak(base, seconds, connections, workload=MIXED, seed=1):
     return results
 
 
-def summarise(results, seconds, memory_before, memory_after):
+def summarise(results, seconds, memory_before, memory_after, memory_peak=None):
+    """The figures of a soak: ordinary pages' latencies apart from the costly requests',
+    which are timed too (the worst single request of all)."""
     latencies = sorted(elapsed for _, intended, ok, elapsed, _ in results if not intended)
+    costly = [elapsed for _, intended, _, elapsed, _ in results if intended]
     errors = [(path, status) for path, _, ok, _, status in results if not ok]
     return {
         "seconds": seconds,
@@ -121,9 +124,13 @@ def summarise(results, seconds, memory_before, memory_after):
         "error_examples": sorted(set(errors))[:5],
         "intended_errors": sum(1 for _, intended, ok, _, _ in results if intended and ok),
         "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
         "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "costly_worst_ms": round(max(costly, default=0) * 1000, 1),
+        "worst_ms": round(max(elapsed for _, _, _, elapsed, _ in results) * 1000, 1),
         "server_rss_mb_before": memory_before,
         "server_rss_mb_after": memory_after,
+        "server_rss_mb_peak": memory_peak,
     }
 
 
@@ -146,8 +153,8 @@ def main(argv=None):
         with Server(args.database) as server:
             before = server.rss_mb()
             results = asyncio.run(soak(server.base, args.seconds, args.connections, workload))
-            after = server.rss_mb()
-        report = summarise(results, args.seconds, before, after)
+            after, peak = server.rss_mb(), server.rss_mb("VmHWM")
+        report = summarise(results, args.seconds, before, after, peak)
     print(json.dumps(report, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")

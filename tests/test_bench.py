@@ -19,6 +19,10 @@ def test_soak_runs_and_reports(archive_db, tmp_path):
     assert report["requests"] > 0 and report["errors"] == 0
     assert report["server_rss_mb_before"] > 0 and report["server_rss_mb_after"] > 0
     assert set(report) >= {"requests", "errors", "intended_errors", "p99_ms"}
+    # The costly requests among them are timed, and the server's peak memory is read.
+    assert report["intended_errors"] > 0 and report["costly_worst_ms"] > 0
+    assert report["worst_ms"] >= max(report["p99_ms"], report["costly_worst_ms"])
+    assert report["server_rss_mb_peak"] >= report["server_rss_mb_after"]
 
 
 def test_synth_is_deterministic_and_varied(tmp_path):
