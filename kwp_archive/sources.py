@@ -289,14 +289,14 @@ def _id(value):
 def _text(value):
     if _CONTROL.search(value):
         raise ValueError("contains a control character")
-    start = _formula_start(value)
+    start = formula_start(value)
     if start:
         raise ValueError(f"starts with {start!r}, which spreadsheets run as a formula when "
                          "they open our CSV downloads; reword the start of the cell")
     return value
 
 
-def _formula_start(value):
+def formula_start(value):
     """What a spreadsheet would take for the start of a formula, or None."""
     if not value or value[:1].isalnum():
         return None  # nearly every cell, and every empty one: nothing to normalise

@@ -220,6 +220,18 @@ async def test_a_readers_mistake_is_a_400_that_says_what_it_was(ds, path, said):
     assert said in (response.json()["error"] if ".json?" in path else response.text)
 
 
+async def test_a_readers_sql_as_csv_holds_no_cell_a_spreadsheet_would_run(ds):
+    """Each start OWASP lists, full-width too, gets an apostrophe; numbers and text stay."""
+    sql = ("select '=1+1' as a, '@SUM(A1)' as b, '\uff1dcmd' as c, '-x' as d, -1 as e, "
+           "'plain' as f, '+1' as g")
+    response = await ds.client.get(
+        "/archive.csv?" + urllib.parse.urlencode({"sql": sql, "_dl": 1}))
+    assert response.status_code == 200
+    assert response.text.splitlines() == [
+        "a,b,c,d,e,f,g", "'=1+1,'@SUM(A1),'\uff1dcmd,'-x,-1,plain,+1"]
+    assert int(response.headers["content-length"]) == len(response.content)
+
+
 async def test_a_blob_document_id_in_a_citation_download_is_a_400(ds):
     response = await ds.client.get("/archive.ris?sql=select+x'00'+as+document_id")
     assert response.status_code == 400
