@@ -5,17 +5,17 @@ not count them again on every view.
 The page's filters are read from its arguments, never its SQL. The build's counts answer the
 whole table (facet_counts), a page of one counted value, a column's (?year=1956), a
 listing's (?_subject=...) or a year's date range (facet_pairs), and one of two counted values
-(facet_triples). Any
-other page is counted live if it has few enough rows (live_limit), else said not counted."""
+(facet_triples). Any other page is counted live if it has few enough rows (live_limit), else
+said not counted."""
 
 import json
-import re
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
+from kwp_archive import dates
 from kwp_archive.derived import ARRAY_SOURCES, COUNTED_ARRAY_FACETS, COUNTED_FACETS
 from kwp_archive.pages import DATE_RANGE, LISTING_FILTERS
 
@@ -44,8 +44,6 @@ _FILTERED = (
 _STORED_VALUE = """
 select value from facet_counts
 where table_name = :table and column_name = :column and cast(value as text) = :text"""
-# A year as a date range's bound takes it (dates.py): four ASCII digits.
-_YEAR = re.compile("[0-9]{4}")
 # Columns whose values are the ids of another table's rows, shown by those rows' names.
 _NAMED_BY = {("documents", "type"): "document_types"}
 _LIVE = """
@@ -102,14 +100,18 @@ class CountedFacet(Facet):
         array made from links, if that is all that filters it; else None."""
         counted = COUNTED_FACETS.get(self.table, ())
         filters = []
-        # A date range of one whole year (?_date_from=1956&_date_to=1956) holds the documents
-        # of that year, as no date spans two: the year's counts answer it.
-        first, last = (self.request.args.get(name) for name in DATE_RANGE)
-        if self.table == "documents" and first == last and _YEAR.fullmatch(first or ""):
-            filters.append(("year", int(first)))
+        # A date range of one whole year (?_date_from=1956&_date_to=1956), read as the date
+        # range filter reads it, holds the documents of that year, as no date spans two: the
+        # year's counts answer it.
+        start, end = (bound(self.request.args.get(name)) for name, bound in
+                      zip(DATE_RANGE, (dates.first_day, dates.last_day)))
+        whole_year = (self.table == "documents" and start and end and start[:4] == end[:4]
+                      and start[4:] == "-01-01" and end[4:] == "-12-31")
+        if whole_year:
+            filters.append(("year", int(start[:4])))
         for name in self.request.args:
             if name in _NOT_FILTERING or name.startswith("_facet") or (
-                    filters and name in DATE_RANGE):
+                    whole_year and name in DATE_RANGE):
                 continue
             for text in self.request.args.getlist(name):
                 if name in counted:
