@@ -90,7 +90,7 @@ def _document_count(row, value, column, table, database, datasette):
 
 
 def _date(row, value, column, table, database, datasette):
-    if not isinstance(value, str) or (shown := human_date(value)) == value:
+    if (shown := human_date(value)) == value:
         return None
     return Markup(f'<time datetime="{escape(value)}">{escape(shown)}</time>')
 

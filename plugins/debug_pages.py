@@ -1,23 +1,17 @@
 """Datasette's debugging pages are for a maintainer at their own machine, not for the
 public: they answer 404 here, as do the charts' source maps (6.6 MB each, of no use to a
-reader). What readers and their tools use stays: /-/versions, /-/metadata, /-/databases."""
+reader). What readers and their tools use stays: /-/versions, /-/metadata, /-/databases.
+Routes a plugin registers come before Datasette's own, so these are found first."""
 
-from datasette import Response, hookimpl
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound
 
-DEBUG_PAGES = ("/-/threads", "/-/messages", "/-/patterns", "/-/allow-debug")
 
-
-def _debugging(path):
-    page = path.split(".")[0]
-    return page in DEBUG_PAGES or (path.startswith("/-/") and path.endswith(".map"))
+async def not_public():
+    raise NotFound("This page is not public")
 
 
 @hookimpl
-def asgi_wrapper():
-    def wrap(app):
-        async def public(scope, receive, send):
-            if scope["type"] == "http" and _debugging(scope["path"]):
-                return await Response.text("Not found", status=404).asgi_send(send)
-            await app(scope, receive, send)
-        return public
-    return wrap
+def register_routes():
+    return [(r"^/-/(threads|messages|patterns|allow-debug)(\.json)?$", not_public),
+            (r"^/-/.*\.map$", not_public)]
