@@ -67,11 +67,12 @@ WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);"""
 COUNTED_FACETS = {"documents": ("type", "year", "date_precision"),
                   "document_people": ("role",), "document_organisations": ("role",)}
 # Columns holding JSON arrays, counted by their items.
-COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects"), "people": ("roles",),
-                        "organisations": ("roles",)}
+COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects", "events"),
+                        "people": ("roles",), "organisations": ("roles",)}
 # Arrays the build makes from link tables: (link table, its key, the table of names).
 ARRAY_SOURCES = {"collections": ("document_collections", "collection_id", "collections"),
-                 "subjects": ("document_subjects", "subject_id", "subjects")}
+                 "subjects": ("document_subjects", "subject_id", "subjects"),
+                 "events": ("document_events", "event_id", "events")}
 
 # Each count is a sum over the table's cube, made in one pass: its rows by each combination.
 _FACET_CUBE = """

@@ -18,7 +18,8 @@ from .sources import LAYOUTS, PARTY_LINKS, PEOPLE, RECORDS, Problem
 # What each column that refers to another file refers to.
 _REFERS_TO = {"type": sources.DOCUMENT_TYPES, "document_id": RECORDS, "related_id": RECORDS,
               "person_id": PEOPLE, "organisation_id": sources.ORGANISATIONS,
-              "collection_id": sources.COLLECTIONS, "subject_id": sources.SUBJECTS}
+              "collection_id": sources.COLLECTIONS, "subject_id": sources.SUBJECTS,
+              "event_id": sources.EVENTS}
 
 
 def _as_read(layout):
@@ -64,8 +65,9 @@ def problems(connection, readers):
             if target is not None and target is not layout:
                 yield from _unknown(connection, readers[layout.table], column,
                                     readers[target.table])
-    yield from _unlisted_hosts(connection, readers[PEOPLE.table],
-                               readers[sources.REFERENCE_HOSTS.table])
+    for vouched in (PEOPLE, sources.EVENTS):
+        yield from _unlisted_hosts(connection, readers[vouched.table],
+                                   readers[sources.REFERENCE_HOSTS.table])
 
 
 def _taken(connection, reader):
@@ -102,15 +104,19 @@ def _unknown(connection, reader, column, target):
 _ADDRESS = re.compile(r"https?://\S+")
 
 
-def _unlisted_hosts(connection, people, hosts):
-    """A person's sources on a host that reference_hosts.csv does not list: names, positions
-    and dates come from reference works, never from a mirror or a content farm. A listed
-    host stands for itself and the hosts below it (wikipedia.org for en.wikipedia.org)."""
+def _unlisted_hosts(connection, vouched, hosts):
+    """A person's or an event's sources on a host that reference_hosts.csv does not list:
+    names, positions and dates come from reference works, never from a mirror or a content
+    farm. A listed host stands for itself and those below it (wikipedia.org for
+    en.wikipedia.org)."""
     if not hosts.usable:
         return []
     listed = {host for (host,) in connection.execute(f"SELECT host FROM {_as_read(hosts.layout)}")}
     found = []
-    for line, given in connection.execute(f"SELECT line, sources FROM {_as_read(PEOPLE)}"):
+    what = "a person's names, position and dates" if vouched.layout is PEOPLE else (
+        "an event's dates")
+    for line, given in connection.execute(
+            f"SELECT line, sources FROM {_as_read(vouched.layout)}"):
         for address in _ADDRESS.findall(given or ""):
             # An address in parentheses, or at the end of a sentence, ends before them.
             address = address.rstrip(".,;")
@@ -119,9 +125,9 @@ def _unlisted_hosts(connection, people, hosts):
             host = (urlsplit(address).hostname or "").removeprefix("www.")
             parts = host.split(".")
             if not any(".".join(parts[start:]) in listed for start in range(len(parts))):
-                found.append(Problem(people.name, line, "sources", (
-                    f"{host!r} is not a host of reference_hosts.csv: a person's names, "
-                    f"position and dates come from a reference work ({address})")))
+                found.append(Problem(vouched.name, line, "sources", (
+                    f"{host!r} is not a host of reference_hosts.csv: {what} come from a "
+                    f"reference work ({address})")))
     return found
 
 

@@ -12,10 +12,12 @@ import yaml
 from . import atomic
 
 TABLES = ("documents", "people", "organisations", "document_types", "collections", "subjects",
-          "document_people", "document_organisations", "document_collections",
-          "document_subjects", "related_documents", "reference_hosts", "unlinked_mentions")
+          "events", "document_people", "document_organisations", "document_collections",
+          "document_subjects", "document_events", "related_documents", "reference_hosts",
+          "unlinked_mentions")
 _TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
-# Text columns that the sources may leave empty; every other column always has a value.
+# Text columns that the sources may leave empty, beside those whose default is empty; every
+# other column always has a value.
 _MAY_BE_EMPTY = {"summary", "aliases", "position", "born", "died", "sources", "description",
                  "archive", "archive_reference", "translator", "original_language"}
 
@@ -51,7 +53,8 @@ def _write_table(connection, table, described, directory):
                                             f"order by {', '.join(primary_key)}"))
     schema = {"fields": [{"name": name, "type": _TYPES[column["type"]],
                           "description": described.get("columns", {}).get(name, ""),
-                          "constraints": {"required": name not in _MAY_BE_EMPTY}}
+                          "constraints": {"required": name not in _MAY_BE_EMPTY
+                                                      and column["dflt_value"] != "''"}}
                          for name, column in zip(names, columns)],
               "primaryKey": primary_key}
     foreign_keys = [{"fields": [key["from"]],

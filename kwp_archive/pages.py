@@ -14,16 +14,21 @@ where document_id = {document}
 order by kind, place"""
 
 
-# The archive's listings that show a document, with their ids, for links to their pages.
+# The archive's listings that show a document, and the events it belongs to (with why), with
+# their ids, for links to their pages.
 DOCUMENT_LISTINGS = """
-select 'subjects' as link_table, subjects.id, subjects.name as label
+select 'subjects' as link_table, subjects.id, subjects.name as label, null as basis
 from document_subjects join subjects on subjects.id = document_subjects.subject_id
 where document_subjects.document_id = :id
 union all
-select 'collections', collections.id, collections.name
+select 'collections', collections.id, collections.name, null
 from document_collections
 join collections on collections.id = document_collections.collection_id
 where document_collections.document_id = :id
+union all
+select 'events', events.id, events.name, document_events.basis
+from document_events join events on events.id = document_events.event_id
+where document_events.document_id = :id
 order by link_table, label"""
 
 # The documents related to one, either way, in date order, with what each is to it in words.
@@ -85,6 +90,34 @@ where {in_listing}
 order by date, id
 limit 100"""
 
+# An event's documents in date order, each with why it belongs (its basis).
+_EVENT_DOCUMENTS = """
+select 'documents' as link_table, documents.id, documents.title as label, documents.date,
+    document_events.basis
+from document_events join documents on documents.id = document_events.document_id
+where document_events.event_id = :id
+order by documents.date, documents.id
+limit 1000"""
+# The people most often linked to an event's documents, with their roles in them.
+EVENT_PEOPLE = """
+select 'people' as link_table, people.id, people.name as label,
+    count(distinct document_people.document_id) as documents,
+    group_concat(distinct document_people.role) as roles
+from document_events
+join document_people on document_people.document_id = document_events.document_id
+join people on people.id = document_people.person_id
+where document_events.event_id = :id
+group by people.id
+order by documents desc, people.sort_name
+limit 15"""
+# An event's documents by month (those dated to a month or a day), and how many only by year.
+EVENT_MONTHS = """
+select case when documents.date_precision = 'year' then null else substr(documents.date, 1, 7)
+    end as month, count(*) as documents
+from document_events join documents on documents.id = document_events.document_id
+where document_events.event_id = :id
+group by month order by month"""
+
 ROW_QUERIES = {
     "documents": parties_of(":id"),
     "people": _PARTY_DOCUMENTS.format(links="document_people", party="person_id"),
@@ -94,6 +127,7 @@ ROW_QUERIES = {
         in_listing=in_listing("document_subjects", "subject_id", "id")),
     "collections": _LISTED_DOCUMENTS.format(
         in_listing=in_listing("document_collections", "collection_id", "id")),
+    "events": _EVENT_DOCUMENTS,
 }
 # The date span on the home page: two lookups in the date index.
 DATE_SPAN = """
@@ -101,12 +135,39 @@ select
     (select min(date) from documents) as first_date,
     (select max(date) from documents) as last_date"""
 
+# The events, for the home page: in date order, the longer first of two that start together.
+EVENTS_IN_ORDER = """
+select id, name, date_start, date_end, document_count from events
+order by date_start, date_end desc, name"""
+
 # Filters by a listing (plugins/listings.py), each with the array of its listings' names.
-LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections"}
+LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections", "_event": "events"}
 # A date range's parameters (plugins/date_range.py): without "_", Datasette takes columns.
 DATE_RANGE = ("_date_from", "_date_to")
 ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",
                  "participant": "Participants", "mentioned": "Mentioned"}
+
+
+def months_chart(rows):
+    """An event's documents per month as bars: every month from its first to its last, none
+    left out (a month of no documents is a gap a reader should see), and the count dated only
+    to a year."""
+    counts = {row["month"]: row["documents"] for row in rows}
+    by_year_only = counts.pop(None, 0)
+    if not counts:
+        return {"months": [], "by_year_only": by_year_only, "most": 0}
+    first, last = min(counts), max(counts)
+    year, month, months = int(first[:4]), int(first[5:]), []
+    while f"{year:04d}-{month:02d}" <= last:
+        key = f"{year:04d}-{month:02d}"
+        months.append({"month": key, "documents": counts.get(key, 0)})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return {"months": months, "by_year_only": by_year_only, "most": max(counts.values())}
+
+
+def in_role_order(roles):
+    """'author, recipient': the roles among `roles`, in the order of ROLES."""
+    return ", ".join(role for role in ROLES if role in roles)
 
 
 def group_by_role(rows):

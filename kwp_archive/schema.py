@@ -9,6 +9,10 @@ _ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 # How one document's record is related to another's (related_documents).
 RELATIONS = ("same document", "draft of", "enclosure of")
 _RELATION_CHECK = ", ".join(f"'{relation}'" for relation in RELATIONS)
+# Why a document belongs to an event: it is about it, the archive files it under the event's
+# topic, or it deals with what came of it.
+BASES = ("subject", "archive topic", "aftermath")
+_BASIS_CHECK = ", ".join(f"'{basis}'" for basis in BASES)
 # Half as many pages to read and write as SQLite's 4 KB, for the same rows (bench/RESULTS.md).
 PAGE_SIZE = 8192
 # Stemmed, without diacritics: "telegrams" finds "telegram", and "Hŏn" finds "Hon".
@@ -37,7 +41,8 @@ CREATE TABLE documents (
     translator TEXT NOT NULL,
     original_language TEXT NOT NULL,
     collections TEXT NOT NULL DEFAULT '[]',
-    subjects TEXT NOT NULL DEFAULT '[]'
+    subjects TEXT NOT NULL DEFAULT '[]',
+    events TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
@@ -62,12 +67,24 @@ CREATE TABLE collections (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     source_url TEXT NOT NULL,
+    name_source TEXT NOT NULL DEFAULT '',
     document_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE subjects (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     source_url TEXT NOT NULL,
+    name_source TEXT NOT NULL DEFAULT '',
+    document_count INTEGER NOT NULL DEFAULT 0
+);
+-- An episode (a plenum, a purge, a delegation), dated by the reference pages in sources.
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    date_start TEXT NOT NULL,
+    date_end TEXT NOT NULL,
+    description TEXT NOT NULL,
+    sources TEXT NOT NULL,
     document_count INTEGER NOT NULL DEFAULT 0
 );
 -- Each link carries its document's date, so that a party's documents list in date order
@@ -89,12 +106,20 @@ CREATE TABLE document_organisations (
 CREATE TABLE document_collections (
     document_id TEXT NOT NULL REFERENCES documents(id),
     collection_id TEXT NOT NULL REFERENCES collections(id),
+    source_url TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, collection_id)
 );
 CREATE TABLE document_subjects (
     document_id TEXT NOT NULL REFERENCES documents(id),
     subject_id TEXT NOT NULL REFERENCES subjects(id),
     PRIMARY KEY (document_id, subject_id)
+);
+CREATE TABLE document_events (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    event_id TEXT NOT NULL REFERENCES events(id),
+    basis TEXT NOT NULL CHECK (basis IN ({_BASIS_CHECK})),
+    source_url TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (document_id, event_id)
 );
 -- Two records of one document (two translations, two copies), a draft and what it became, an
 -- enclosure and the document it was sent with.
@@ -201,6 +226,7 @@ INDEXES = (
     # With the document: a listing's documents are read, and counted, from the index alone.
     ("document_collections_collection", "document_collections", ("collection_id", "document_id")),
     ("document_subjects_subject", "document_subjects", ("subject_id", "document_id")),
+    ("document_events_event", "document_events", ("event_id", "document_id")),
     # A document's page lists the records related to it either way.
     ("related_documents_related", "related_documents", ("related_id",)),
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates, names, provenance
-from .schema import RELATIONS, ROLES
+from .schema import BASES, RELATIONS, ROLES
 
 ALIAS_SEPARATOR = ";"
 ALIAS_JOIN = "; "  # how the database stores a list of aliases
@@ -95,24 +95,38 @@ RECORDS = Layout("documents", ("id", "date", "title", "summary", "type", "source
 PEOPLE = Layout("people", ("id", "name"), ("aliases", "position", "born", "died", "sources"),
                 ("id", "name", "sort_name", "aliases", "position", "born", "died", "sources"))
 ORGANISATIONS = Layout("organisations", ("id", "name"), ("aliases",), ("id", "name", "aliases"))
-COLLECTIONS = Layout("collections", ("id", "name", "source_url"))
-SUBJECTS = Layout("subjects", ("id", "name", "source_url"))
+# name_source: the archive page that gives the name; empty where no page read names it (the
+# name is then the number the listing's address carries, and its page says so).
+COLLECTIONS = Layout("collections", ("id", "name", "source_url"), ("name_source",),
+                     ("id", "name", "source_url", "name_source"))
+SUBJECTS = Layout("subjects", ("id", "name", "source_url"), ("name_source",),
+                  ("id", "name", "source_url", "name_source"))
+# An episode the documents are about, dated by reference pages (sources), like a person.
+EVENTS = Layout("events", ("id", "name", "date_start", "date_end", "description", "sources"),
+                may_be_absent=True)
 # The hosts whose pages may vouch for a person (editorial policy).
 REFERENCE_HOSTS = Layout("reference_hosts", ("host", "kind", "why"), key=("host",),
                          may_be_absent=True)
 DOCUMENT_PEOPLE = Layout("document_people", ("document_id", "person_id", "role"))
 DOCUMENT_ORGANISATIONS = Layout("document_organisations",
                                 ("document_id", "organisation_id", "role"))
-DOCUMENT_COLLECTIONS = Layout("document_collections", ("document_id", "collection_id"))
+# source_url: the archive's listing page that shows the document in the collection.
+DOCUMENT_COLLECTIONS = Layout("document_collections", ("document_id", "collection_id"),
+                              ("source_url",), ("document_id", "collection_id", "source_url"))
+# basis: why the document belongs to the event; source_url: the archive's topic listing
+# that files it there, for the basis "archive topic".
+DOCUMENT_EVENTS = Layout("document_events", ("document_id", "event_id", "basis"),
+                         ("source_url",), ("document_id", "event_id", "basis", "source_url"),
+                         key=("document_id", "event_id"), may_be_absent=True)
 DOCUMENT_SUBJECTS = Layout("document_subjects", ("document_id", "subject_id"))
 RELATED = Layout("related_documents", ("document_id", "related_id", "relation", "source_url"),
                  key=("document_id", "related_id"), filename="related.csv", may_be_absent=True)
 UNLINKED = Layout("unlinked_mentions", ("document_id", "person_id", "why"),
                   key=("document_id", "person_id"), filename="unlinked.csv", may_be_absent=True)
 # In the order they are read and written: what a file refers to comes before it.
-LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS,
+LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS, EVENTS,
            REFERENCE_HOSTS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS,
-           DOCUMENT_SUBJECTS, RELATED, UNLINKED)
+           DOCUMENT_SUBJECTS, DOCUMENT_EVENTS, RELATED, UNLINKED)
 # Links of a document to a party, which carry the document's date.
 PARTY_LINKS = (DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
 # How document_types.csv says whether documents of a type are sent to someone.
@@ -362,6 +376,10 @@ def _source_url(value):
     return value
 
 
+def _optional_source_url(value):
+    return _source_url(value) if value else ""
+
+
 def _host(value):
     if not _HOST.fullmatch(value):
         raise ValueError(f"{value!r} is not a host name: write it as it appears in an address, "
@@ -373,10 +391,13 @@ def _host(value):
 _date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
 _required_text = _required(_text)
 _ROLE = _one_of(ROLES, "a role; use one of: " + ", ".join(ROLES))
+_BASIS = _one_of(BASES, "a basis; use one of: " + ", ".join(BASES))
+_DAY_OR_LESS = _required(lambda value: _date(value).text)
 _RELATION = _one_of(RELATIONS, "a relation; use one of: " + ", ".join(RELATIONS))
 _SENT = _one_of(SENT, "yes, no or empty (no): say whether documents of this type are sent to "
                       "someone")
-_LISTING = {"id": _id, "name": _required_text, "source_url": _source_url}
+_LISTING = {"id": _id, "name": _required_text, "source_url": _source_url,
+            "name_source": _optional_source_url}
 # How each file's cells are checked, in the order their problems are reported.
 _CHECKS = {
     "document_types": {"id": _id, "name": _required_text, "description": _text, "sent": _SENT},
@@ -387,11 +408,17 @@ _CHECKS = {
                "born": _year, "died": _year, "aliases": _aliases},
     "organisations": {"id": _id, "name": _required(_name), "aliases": _aliases},
     "collections": _LISTING, "subjects": _LISTING,
+    "events": {"id": _id, "name": _required(_name), "date_start": _DAY_OR_LESS,
+               "date_end": _DAY_OR_LESS, "description": _required_text,
+               "sources": _required_text},
     "reference_hosts": {"host": _host, "kind": _required_text, "why": _required_text},
     "document_people": {"document_id": _id, "person_id": _id, "role": _ROLE},
     "document_organisations": {"document_id": _id, "organisation_id": _id, "role": _ROLE},
-    "document_collections": {"document_id": _id, "collection_id": _id},
+    "document_collections": {"document_id": _id, "collection_id": _id,
+                             "source_url": _optional_source_url},
     "document_subjects": {"document_id": _id, "subject_id": _id},
+    "document_events": {"document_id": _id, "event_id": _id, "basis": _BASIS,
+                        "source_url": _optional_source_url},
     "related_documents": {"document_id": _id, "related_id": _id, "relation": _RELATION,
                           "source_url": _source_url},
     "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _required_text},
@@ -411,6 +438,23 @@ _DERIVED = {"documents": _document,
             "people": lambda row: {"sort_name": names.sort_name(row["name"])}}
 
 
+def _event_problem(row):
+    if _date(row["date_end"]).end < _date(row["date_start"]).start:
+        return "date_end", f"{row['date_end']!r} is before date_start {row['date_start']!r}"
+    return None
+
+
+def _event_link_problem(row):
+    if row["basis"] == "archive topic" and not row["source_url"]:
+        return "source_url", ("is empty: give the address of the archive's topic listing that "
+                              "files the document under the event")
+    return None
+
+
+# What a row's cells say together, once each is sound: (column, message) or None.
+_ROW_PROBLEMS = {"events": _event_problem, "document_events": _event_link_problem}
+
+
 def read(reader):
     """The rows of a reader's file that pass every check: each its line, then its `columns`."""
     layout, checks = reader.layout, _CHECKS[reader.layout.table]
@@ -424,6 +468,11 @@ def read(reader):
                 refused.add(column)
                 for message in error.args:
                     reader.problem(line, column, message)
+        if not refused and layout.table in _ROW_PROBLEMS:
+            problem = _ROW_PROBLEMS[layout.table](row)
+            if problem:
+                refused.add(problem[0])
+                reader.problem(line, *problem)
         if not refused:
             if derived:
                 row.update(derived(row))

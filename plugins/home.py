@@ -1,6 +1,7 @@
 """The home page: the collection's figures, a search box, and the ways in."""
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 
 from kwp_archive import dates, pages, site
 
@@ -23,6 +24,10 @@ def extra_template_vars(view_name, datasette):
         charts = [(query.get("title") or name,
                    f"{datasette.urls.database(site.DATABASE)}/{name}#{query['fragment']}")
                   for name, query in queries.items() if query.get("fragment")]
-        return {"home": {"database": site.DATABASE, "figures": figures, "charts": charts}}
+        events = [dict(row, path=datasette.urls.row(site.DATABASE, "events",
+                                                     tilde_encode(row["id"])))
+                  for row in (await database.execute(pages.EVENTS_IN_ORDER)).rows]
+        return {"home": {"database": site.DATABASE, "figures": figures, "charts": charts,
+                         "events": events}}
 
     return inner

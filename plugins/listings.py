@@ -25,7 +25,8 @@ def filters_from_request(request, table, database, datasette):
                     f"select name from {names} where id = :id", {"id": listing_id})).first()
                 where.append(in_listing(links, key, parameter))
                 params[parameter] = listing_id
-                human.append(f"in the {array[:-1]} {named['name'] if named else listing_id!r}")
+                # Not {...!r}: a name with an apostrophe would show in double quotes.
+                human.append(f"in the {array[:-1]} “{named['name'] if named else listing_id}”")
         return FilterArguments(where, params, human)
 
     return inner

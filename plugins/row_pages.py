@@ -9,7 +9,7 @@ from kwp_archive import names, pages
 from kwp_archive.sources import ALIAS_JOIN
 
 RECORDS = {table: f"select * from {table} where id = :id"
-           for table in ("people", "organisations", "subjects", "collections")}
+           for table in ("people", "organisations", "subjects", "collections", "events")}
 RECORDS["documents"] = """
     select documents.*, document_types.name as type_name
     from documents join document_types on document_types.id = documents.type
@@ -45,6 +45,12 @@ def extra_template_vars(view_name, request, datasette):
                 pages.DOCUMENT_NEIGHBOURS, "documents")}
         else:
             context["row_links"] = links
+            if table == "events":
+                context["event_people"] = [
+                    dict(person, roles=pages.in_role_order(person["roles"].split(",")))
+                    for person in await linked(pages.EVENT_PEOPLE)]
+                context["months"] = pages.months_chart(
+                    (await database.execute(pages.EVENT_MONTHS, params)).rows)
             if table in ("people", "organisations") and record and record["aliases"]:
                 context["record"]["spellings"] = names.by_script(
                     record["aliases"].split(ALIAS_JOIN.strip()))

@@ -214,7 +214,7 @@ def test_facets_are_headed_in_words_and_empty_ones_left_out(server, page):
     headings = page.locator(".facet-info-name strong").all_inner_texts()
     names = [heading.rsplit(None, 1)[0] for heading in headings]
     # The test sources place no document in any collection: that facet has nothing to show.
-    assert names == ["Type", "Year", "Subjects", "Date precision"]
+    assert names == ["Type", "Events", "Year", "Subjects", "Date precision"]
 
 
 def test_the_date_range_labels_sit_by_their_boxes(server, page):
@@ -226,3 +226,26 @@ def test_the_date_range_labels_sit_by_their_boxes(server, page):
         box = page.locator(f"#{name}").bounding_box()
         assert label["width"] < 60  # the word, not 15 % of 1,200 pixels
         assert 0 <= box["x"] - (label["x"] + label["width"]) < 20
+
+
+def test_from_home_to_an_event_its_chart_and_its_citations(server, page):
+    base, _ = server
+    page.goto(base + "/")
+    page.click('.ways-in .events a:has-text("August 1956 plenum")')
+    page.wait_for_url("**/archive/events/august-plenum-1956")
+    shot(page, "event-1-card")
+    assert page.inner_text(".record h1").startswith("August 1956 plenum")
+    assert page.locator(".record h3", has_text="People most involved").is_visible()
+    bars = page.locator(".by-month svg rect")
+    assert bars.count() == 2
+    heights = [bars.nth(index).bounding_box()["height"] for index in range(bars.count())]
+    assert all(height > 5 for height in heights) and heights[1] > heights[0]
+    with page.expect_download() as download:
+        page.click('.record a.citations-download:text-is("ris")')
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.count("TY  - ") == page.locator(".record li time").count() == 10
+    assert "TI  - Draft of a Statement by Yun Gong-heum" in text
+    page.click(".record >> text=These documents as a table")
+    page.wait_for_url("**/archive/documents?_event=august-plenum-1956")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 10
+    assert page.errors == []

@@ -163,6 +163,8 @@ def test_no_summary_is_empty_or_repeats_the_archives_wording():
     for record in rows("records.csv"):
         assert record["summary"].strip(), record["id"]
         assert not shingles.shingles(record["summary"]) & descriptions, record["id"]
+    for event in rows("events.csv"):  # an event's description is ours too
+        assert not shingles.shingles(event["description"]) & descriptions, event["id"]
 
 
 def test_every_record_says_what_kind_of_page_it_was_read_on(collection):

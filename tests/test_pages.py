@@ -53,7 +53,7 @@ async def test_home_links_into_the_main_views(ds):
 
 async def test_home_of_an_empty_archive_says_so(tmp_path, sources_dir):
     for name in ("records.csv", "document_people.csv", "document_organisations.csv",
-                 "document_collections.csv", "document_subjects.csv"):
+                 "document_collections.csv", "document_subjects.csv", "document_events.csv"):
         path = sources_dir / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
     pipeline.build(sources_dir, tmp_path / "archive.db")
