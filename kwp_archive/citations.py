@@ -4,11 +4,12 @@ Archive, held by an archive (GARF, AVPRF...) at a reference (fond, opis, delo, l
 translated by someone, at the archive's page; its parties as authors and recipients, and
 its date at the precision it was given."""
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 
-from . import dates
+from . import dates, names
 from .provenance import PUBLISHER, WEBSITE, document_page
 
 # Each document of :ids (a JSON array) with its authors and recipients as JSON arrays.
@@ -18,7 +19,12 @@ select
     document_types.name as type, documents.source_url, documents.archive,
     documents.archive_reference, documents.translator,
     coalesce(document_correspondents.authors, '[]') as authors,
-    coalesce(document_correspondents.recipients, '[]') as recipients
+    coalesce(document_correspondents.recipients, '[]') as recipients,
+    -- Which of those are people, whose names are filed surname first (the rest: bodies).
+    (select json_group_array(people.name)
+     from document_people join people on people.id = document_people.person_id
+     where document_people.document_id = documents.id
+       and document_people.role in ('author', 'recipient')) as people
 from documents
 join document_types on document_types.id = documents.type
 left join document_correspondents on document_correspondents.document_id = documents.id
@@ -39,6 +45,11 @@ class Citable:
     archive: str = ""
     archive_reference: str = ""
     translator: str = ""
+    people: frozenset = frozenset()  # the authors and recipients who are people
+
+    def surname_first(self, name):
+        """(surname, given names) of a person; None for an organisation, named whole."""
+        return names.surname_and_given(name) if name in self.people else None
 
     @property
     def url(self):
@@ -59,7 +70,8 @@ class Citable:
 def in_order(rows, ids):
     """Citables for `ids`, in that order, each once."""
     by_id = {row["id"]: Citable(**dict(row, authors=tuple(json.loads(row["authors"])),
-                                       recipients=tuple(json.loads(row["recipients"]))))
+                                       recipients=tuple(json.loads(row["recipients"])),
+                                       people=frozenset(json.loads(row["people"] or "[]"))))
              for row in rows}
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
@@ -82,14 +94,23 @@ def _ris_value(text):
     return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
 
 
+def _ris_name(citable, name):
+    """"Ri, Sang-jo" for a person; an organisation whole, its comma saying it has no given
+    name ("Korean Workers' Party,"), which reference managers would otherwise split."""
+    person = citable.surname_first(name)
+    if person is None:
+        return f"{name},"
+    return ", ".join(part for part in person if part)
+
+
 def ris(citables) -> str:
     lines = []
     for citable in citables:
         parts = citable.date_parts
         fields = _given([
             ("TY", "MANSCPT"), ("ID", citable.id), ("TI", citable.title),
-            *(("AU", name) for name in citable.authors),
-            *(("A2", name) for name in citable.recipients),
+            *(("AU", _ris_name(citable, name)) for name in citable.authors),
+            *(("A2", _ris_name(citable, name)) for name in citable.recipients),
             ("PY", f"{parts[0]:04d}"),
             ("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))),
             ("M3", citable.type), ("AB", citable.summary), ("PB", PUBLISHER), ("DB", WEBSITE),
@@ -111,9 +132,15 @@ def _bibtex_text(text):
                                " ".join(text.split()))
 
 
-def _bibtex_names(names):
-    # Each name braced whole: Kim Il Sung's family name is not known; an organisation has none.
-    return "{" + " and ".join("{" + _bibtex_text(name) + "}" for name in names) + "}"
+def _bibtex_names(citable, names):
+    """A person as "Surname, Given" (BibTeX's own form: "Kim, Il Sung"); an organisation
+    braced whole, as it has no given name."""
+    def one(name):
+        person = citable.surname_first(name)
+        if person is None:
+            return "{" + _bibtex_text(name) + "}"
+        return ", ".join(_bibtex_text(part) for part in person if part)
+    return "{" + " and ".join(map(one, names)) + "}"
 
 
 def _braced(text):
@@ -128,7 +155,6 @@ def _escaped(text):
 # that styles do not lowercase its proper names, and the translator's name whole.
 _BIBTEX_FORMS = {"title": lambda text: _braced(_escaped(text)),
                  "translator": lambda text: _braced(_escaped(text)),
-                 "author": _bibtex_names, "recipient": _bibtex_names,
                  "date": _braced, "year": _braced, "url": _braced, "month": str}
 
 
@@ -146,11 +172,20 @@ def bibtex(citables) -> str:
             ("type", citable.type), ("abstract", citable.summary),
             ("translator", citable.translator), ("publisher", PUBLISHER),
             ("library", citable.location), ("url", citable.url), ("note", note)])
-        body = ",\n".join(f"  {name} = {_BIBTEX_FORMS.get(name, _escaped)(value)}"
+        people = functools.partial(_bibtex_names, citable)
+        forms = dict(_BIBTEX_FORMS, author=people, recipient=people)
+        body = ",\n".join(f"  {name} = {forms.get(name, _escaped)(value)}"
                            for name, value in fields)
         # The document id is the key: unique in the database, so unique in any file.
         entries.append(f"@unpublished{{{citable.id},\n{body}\n}}\n")
     return "\n".join(entries)
+
+
+def _csl_name(citable, name):
+    person = citable.surname_first(name)
+    if person is None:
+        return {"literal": name}
+    return {"family": person[0], **({"given": person[1]} if person[1] else {})}
 
 
 def csl_json(citables) -> list:
@@ -160,8 +195,9 @@ def csl_json(citables) -> list:
         **dict(_given([
             ("archive", citable.archive), ("archive_location", citable.archive_reference),
             ("translator", citable.translator and [{"literal": citable.translator}]),
-            ("URL", citable.url), ("author", [{"literal": name} for name in citable.authors]),
-            ("recipient", [{"literal": name} for name in citable.recipients]),
+            ("URL", citable.url),
+            ("author", [_csl_name(citable, name) for name in citable.authors]),
+            ("recipient", [_csl_name(citable, name) for name in citable.recipients]),
             ("abstract", citable.summary)])),
     } for citable in citables]
 
@@ -172,7 +208,8 @@ def highwire(citable) -> list:
         ("citation_title", citable.title),
         ("citation_date", "/".join(f"{part:02d}" if index else f"{part:04d}"
                                    for index, part in enumerate(citable.date_parts))),
-        *(("citation_author", name) for name in citable.authors),
+        *(("citation_author", _ris_name(citable, name).rstrip(","))
+          for name in citable.authors),
         ("citation_publisher", PUBLISHER), ("citation_archive_location", citable.location),
         ("citation_translator", citable.translator), ("citation_public_url", citable.url),
         ("citation_abstract", citable.summary)])

@@ -66,3 +66,16 @@ def first_day(text):
 def last_day(text):
     """The last day a partial date can mean ('1956-02' -> '1956-02-29'), or None."""
     return _bound(text, "end")
+
+
+def range_problems(date_from, date_to):
+    """What is wrong with a date range as typed, in words for the reader: a bound that is no
+    date (and is ignored), or an end before the start."""
+    problems = [f"“{typed}” ignored: a date is {FORMS}" for typed in (date_from, date_to)
+                if str(typed or "").strip() and not first_day(typed)]
+    start, end = first_day(date_from), last_day(date_to)
+    if start and end and end < start:
+        problems.append(f"the range ends ({human(str(date_to).strip())}) before it starts "
+                        f"({human(str(date_from).strip())}): nothing can fall in it; swap the "
+                        "dates")
+    return problems

@@ -131,6 +131,17 @@ def sort_name(name) -> str:
     return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
+def surname_and_given(name):
+    """(surname, given names) as a reference manager files a person: ("Kim", "Il Sung"),
+    ("Mikoyan", "Anastas"), ("Ivanov", "V."), ("Shtykov", "")."""
+    filed = sort_name(name)
+    if ", " in filed:
+        surname, given = filed.split(", ", 1)
+        return surname, given
+    surname, _, given = filed.partition(" ")  # surname first already, or one word
+    return surname, given
+
+
 # The scripts a person's page groups spellings by, in order, by their letters' Unicode names.
 SCRIPTS = {"Latin": "LATIN", "Hangul": "HANGUL", "Hanja or Chinese characters": "CJK",
            "Cyrillic": "CYRILLIC", "Other": ""}

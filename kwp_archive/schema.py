@@ -242,6 +242,8 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, summary, people, organisations, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );
 INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', {FTS_HASH_SIZE});
+-- The index's terms (stems), for a prefix to find the stems it was cut to (search.py).
+CREATE VIRTUAL TABLE documents_fts_terms USING fts5vocab(documents_fts, 'row');
 CREATE VIRTUAL TABLE people_fts USING fts5(
     name, aliases, {NAME_KEYS}, tokenize = '{TOKENIZE}'
 );"""

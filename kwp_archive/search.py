@@ -5,11 +5,14 @@ Readers get the syntax of a web search, and nothing else reaches FTS5:
 - words: every one must match (`Mikoyan plenum`);
 - `"exact phrase"`: the words in that order (`"August plenum"`);
 - `OR` in capitals: either side may match (`Mikoyan OR Shepilov`);
-- `-word` or `-"a phrase"`: leave out what matches it (`plenum -December`);
-- `prefix*`: any word that starts so (`plen*`)."""
+- `-word`, `-"a phrase"` or `NOT word`: leave out what matches it (`plenum -December`);
+- `prefix*`: any word that starts so (`plen*`).
+
+Parentheses are not grouping: the page says how the search was read (described())."""
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from . import names
@@ -36,20 +39,26 @@ class Term:
     prefix: bool = False
     negated: bool = False
 
-    def fts(self):
+    def fts(self, stems=frozenset()):
+        """The term as FTS5 reads it; a prefix also as each of `stems` it starts with."""
         star, key = "*" if self.prefix else "", names.fold(self.text)
         phrase = '"' + " ".join(self.words) + '"' + star
-        return f'({phrase} OR {NAME_KEYS} : "{key}"{star})' if key else phrase
+        if self.prefix and len(self.words) == 1:
+            word = _plain(self.words[0])
+            phrase = " OR ".join([phrase] + [f'"{stem}"' for stem in sorted(stems)
+                                             if word.startswith(stem) and stem != word])
+        return f'({phrase} OR {NAME_KEYS} : "{key}"{star})' if key else f"({phrase})"
 
 
 def parse(text):
     """The reader's text as clauses joined by OR, each a list of Terms joined by AND."""
-    clauses, count = [[]], 0
+    clauses, count, not_next = [[]], 0, False
     for match in _TOKEN.finditer(str(text or "")[:MAX_LENGTH]):
         negated, quoted, bare = match.groups()
         if bare == "OR":
             clauses.append([])
-        if bare in ("OR", "AND"):
+        if bare in ("OR", "AND", "NOT"):
+            not_next = bare == "NOT"
             continue
         if quoted is not None:
             term_text, prefix = quoted, False
@@ -57,11 +66,51 @@ def parse(text):
             negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
             term_text = bare[1:] if negated else bare
             prefix = term_text.endswith("*")
+        negated, not_next = negated or not_next, False
         words = tuple(_WORD.findall(term_text))
         if words and count < MAX_TERMS:
             count += 1
             clauses[-1].append(Term(words, term_text.rstrip("*"), prefix, bool(negated)))
     return [clause for clause in clauses if clause]
+
+
+def described(text) -> str:
+    """How parse() read the reader's text, in words: 'Mikoyan, and not Peng', 'Mikoyan, or
+    Ivanov and Peng'; empty when it holds no word."""
+    def said(term):
+        typed = term.text.strip("()[]{}")
+        shown = typed + ("*" if term.prefix else "")
+        shown = f"“{shown}”" if " " in typed else shown
+        return f"not {shown}" if term.negated else shown
+    return ", or ".join(" and ".join(map(said, clause)).replace(" and not ", ", and not ")
+                        for clause in parse(text))
+
+
+# The index holds words stemmed: "rehabilitates" as "rehabilit", which the prefix
+# "rehabilitat*" does not start. A prefix also finds the stems, up to STEM_CUT letters
+# shorter, that the index holds (stem_candidates(), then fts_query()'s stems). A stem stands
+# for every word stemmed to it: "criticis*" finds "critics" too, as "critic" is also
+# "criticism"'s stem.
+STEM_CUT, MIN_STEM = 3, 4
+
+
+def _plain(word):
+    """A word as the index's tokenizer keeps it: lowercase, without diacritics."""
+    return "".join(char for char in unicodedata.normalize("NFKD", word.lower())
+                   if not unicodedata.combining(char))
+
+
+def stem_candidates(text) -> list:
+    """The stems each one-word prefix the reader typed may stand for in the index: the prefix
+    cut by one to STEM_CUT letters, none shorter than MIN_STEM."""
+    found = set()
+    for clause in parse(text):
+        for term in clause:
+            if term.prefix and len(term.words) == 1:
+                word = _plain(term.words[0])
+                found.update(word[:end] for end in range(max(MIN_STEM, len(word) - STEM_CUT),
+                                                          len(word)))
+    return sorted(found)
 
 
 def too_long(text) -> bool:
@@ -71,19 +120,20 @@ def too_long(text) -> bool:
         1 for match in _TOKEN.finditer(text) if match.group(3) not in ("OR", "AND")) > MAX_TERMS
 
 
-def fts_query(text) -> str:
+def fts_query(text, stems=frozenset()) -> str:
     """Every term the reader typed must match, as the words it holds (stemmed, in the text
     columns) or as a spelling of part of a name (folded, in the name_keys column): "Pak
     Hon-yong" gives ("Pak" OR name_keys : "pak") AND ("Hon yong" OR name_keys : "honyonk").
     A hyphenated term is a phrase. Punctuation never reaches FTS5, so no input is a syntax
-    error; text with no words, or with nothing but exclusions, matches nothing."""
+    error; text with no words, or with nothing but exclusions, matches nothing. `stems`: the
+    index's stems among stem_candidates(text)."""
     alternatives = []
     for clause in parse(text):
-        wanted = [term.fts() for term in clause if not term.negated]
+        wanted = [term.fts(stems) for term in clause if not term.negated]
         if not wanted:
             continue  # FTS5 cannot search for "everything but": this side finds nothing
         query = " AND ".join(wanted)
-        excluded = [term.fts() for term in clause if term.negated]
+        excluded = [term.fts(stems) for term in clause if term.negated]
         if excluded:
             query = f"({query})" + "".join(f" NOT {term}" for term in excluded)
         alternatives.append(query)

@@ -116,7 +116,9 @@ def snippet(value):
 
 _BY_COLUMN = {"title": _document, "id": _document, "document_id": _document, "name": _name,
               "document_count": _document_count, "date": _date,
-              "snippet": lambda row, value, *_: snippet(value),
+              # A search's summary and people, their matches marked.
+              **dict.fromkeys(("snippet", "summary", "people"),
+                              lambda row, value, *_: snippet(value)),
               **{array: _array for arrays in COUNTED_ARRAY_FACETS.values() for array in arrays}}
 
 
@@ -133,3 +135,4 @@ def render_cell(row, value, column, table, database, datasette):
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters["human_date"] = human_date
+    env.globals["date_range_problems"] = dates.range_problems

@@ -78,11 +78,16 @@ def register_magic_parameters():
 
 @hookimpl
 def extra_template_vars(request):
-    """Whether search cut the reader's text, and how many matches the search query ranks."""
+    """Whether search cut the reader's text and how it read it, and how many matches the
+    search query ranks."""
     if request is None:
         return {}
     typed = request.args.get("q") or request.args.get("_search") or ""
-    return {"search_cut": search.too_long(typed), "search_rank_limit": search.RANK_LIMIT,
+    read = search.described(typed)
+    # Said where the reading is not plain: an operator, a phrase, a prefix, parentheses.
+    return {"search_cut": search.too_long(typed), "search_read": read if read != typed.strip()
+            else "",
+            "search_rank_limit": search.RANK_LIMIT,
             "search_limits": (search.MAX_TERMS, search.MAX_LENGTH)}
 
 

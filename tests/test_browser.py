@@ -114,7 +114,7 @@ def test_a_document_page_gives_zotero_a_complete_item(server, page):
         'meta[name^="citation_"]', "tags => tags.map(tag => [tag.name, tag.content])")
     assert ["citation_title", "Telegram from A. Mikoyan to the CPSU Central Committee"] in tags
     assert ["citation_date", "1956/09/21"] in tags
-    assert ["citation_author", "Anastas Mikoyan"] in tags
+    assert ["citation_author", "Mikoyan, Anastas"] in tags
     assert ["citation_publisher", "History and Public Policy Program Digital Archive"] in tags
     assert ["citation_public_url",
             "https://digitalarchive.wilsoncenter.org/document/120194"] in tags

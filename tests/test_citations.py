@@ -54,15 +54,21 @@ async def test_ris_of_a_search(ds):
     telegram = by_id["1956-09-17-mikoyan"]
     assert telegram["type_of_reference"] == "MANSCPT"
     assert telegram["title"] == TELEGRAM
-    assert telegram["authors"] == ["Anastas Mikoyan"]
-    assert telegram["secondary_authors"] == ["CPSU Central Committee"]
+    # Surname first, as reference managers file people; a Korean name keeps its own order.
+    assert telegram["authors"] == ["Mikoyan, Anastas"]
+    # A body is written whole, its comma saying it has no given name.
+    assert telegram["secondary_authors"] == ["CPSU Central Committee,"]
     assert telegram["year"] == "1956" and telegram["date"] == "1956/09/17/"
     assert telegram["name_of_database"] == "Wilson Center Digital Archive"
     assert telegram["publisher"] == PUBLISHER
     assert "urls" not in telegram  # only a listing of the archive shows it
     assert telegram["abstract"].startswith("Mikoyan reports")
     assert by_id["1956-09-15-ivanov-august-plenum"]["secondary_authors"] == [
-        "Anastas Mikoyan", "Shepilov"]
+        "Mikoyan, Anastas", "Shepilov"]
+    letter = by_id.get("1956-09-05-letter-to-ccp")
+    if letter:  # a letter of four Koreans to a party's committee, which has no given name
+        assert letter["authors"][:2] == ["Seo, Hwi", "Yun, Gong-heum"]
+        assert letter["secondary_authors"] == ["Chinese Communist Party Central Committee,"]
 
 
 async def test_ris_carries_the_archives_citation(ds):
@@ -87,7 +93,7 @@ async def test_bibtex_of_every_document_has_unique_keys(ds):
     assert len(telegrams) == 3 and len({entry.key for entry in telegrams}) == 3
     letter = next(entry for entry in entries if entry.key == "1956-09-05-letter-to-ccp")
     assert letter.entry_type == "unpublished"
-    assert letter["author"] == "Seo Hwi and Yun Gong-heum and Li Pil-gyu and Kim Gwan"
+    assert letter["author"] == "Seo, Hwi and Yun, Gong-heum and Li, Pil-gyu and Kim, Gwan"
     assert letter["recipient"] == "Chinese Communist Party Central Committee"
     assert letter["date"] == "1956-09-05" and letter["month"] == "sep"
 
@@ -100,7 +106,7 @@ async def test_csl_json_validates_and_keeps_precision(ds):
     assert by_id["1946-01-11-memorandum"]["issued"] == {"date-parts": [[1946, 1, 11]]}
     mikoyan = by_id[CITED]
     assert mikoyan["type"] == "manuscript"
-    assert mikoyan["author"] == [{"literal": "Anastas Mikoyan"}]
+    assert mikoyan["author"] == [{"family": "Mikoyan", "given": "Anastas"}]
     assert mikoyan["recipient"] == [{"literal": "CPSU Central Committee"}]
     assert mikoyan["publisher"] == PUBLISHER
     assert mikoyan["archive"] == "GARF"
@@ -176,11 +182,13 @@ async def stress_ds(tmp_path, sources_dir):
 async def test_special_characters_round_trip_through_every_format(stress_ds):
     path = "/archive/documents/1955-main-issues"
     [ris] = await ris_entries(stress_ds, path + ".ris")
-    assert ris["title"] == STRESS_TITLE and ris["authors"] == ["Shepilov & {Co} 100%"]
+    # A person's last word is filed as the surname, whatever it holds.
+    assert ris["title"] == STRESS_TITLE and ris["authors"] == ["100%, Shepilov & {Co}"]
     [bib] = await bibtex_entries(stress_ds, path + ".bib")
-    assert bib["title"] == STRESS_TITLE and bib["author"] == "Shepilov & {Co} 100%"
+    assert bib["title"] == STRESS_TITLE and bib["author"] == "100%, Shepilov & {Co}"
     [csl] = await csl_items(stress_ds, path + ".csljson")
-    assert csl["title"] == STRESS_TITLE and csl["author"] == [{"literal": "Shepilov & {Co} 100%"}]
+    assert csl["title"] == STRESS_TITLE and csl["author"] == [
+        {"family": "100%", "given": "Shepilov & {Co}"}]
 
 
 def test_bibtex_escapes_every_special_character():

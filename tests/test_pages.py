@@ -208,7 +208,7 @@ async def test_document_page_carries_highwire_tags_for_zotero(ds):
     tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)">', head)
     assert ("citation_title", "Telegram from A. Mikoyan to the CPSU Central Committee") in tags
     assert ("citation_date", "1956/09/21") in tags
-    assert ("citation_author", "Anastas Mikoyan") in tags
+    assert ("citation_author", "Mikoyan, Anastas") in tags
     assert ("citation_publisher", "History and Public Policy Program Digital Archive") in tags
     assert ("citation_public_url",
             "https://digitalarchive.wilsoncenter.org/document/120194") in tags

@@ -118,8 +118,8 @@ def test_check_warns_of_names_that_fold_together(sources_dir):
 
 async def test_snippets_show_text_never_folded_keys(ds):
     rows = await rows_of(ds, "/archive/search.json?q=Pak+Hon-yong")
-    assert rows and all("honyonk" not in row["snippet"] for row in rows)
-    assert all("Heon" in row["snippet"] for row in rows)
+    assert rows and all("honyonk" not in row["people"] + row["summary"] for row in rows)
+    assert all("<mark>Pak Heon-yeong</mark>" in row["people"] for row in rows)
 
 
 async def test_a_quoted_phrase_keeps_its_words_together(ds):
@@ -168,3 +168,63 @@ def test_no_input_makes_search_fail(archive_db, text):
                            (fts_query(text),)).fetchone()
     finally:
         connection.close()
+
+
+def documents_with_a_word(pattern):
+    """The test sources' documents whose title or summary has a word matching `pattern`."""
+    import csv
+    import re
+    return {row["id"] for row in csv.DictReader(open(SOURCES / "records.csv", encoding="utf-8"))
+            if re.search(rf"\b{pattern}", row["title"] + " " + row["summary"], re.IGNORECASE)}
+
+
+async def test_a_prefix_finds_the_words_typed_though_the_index_holds_stems(ds):
+    # "rehabilitates" is indexed as "rehabilit", which "rehabilitat" does not start.
+    expected = documents_with_a_word("rehabilitat")
+    assert len(expected) >= 2
+    assert await found(ds, "search", q="rehabilitat*") == expected
+    assert await found(ds, "documents", _search="rehabilitat*") == expected
+
+
+async def test_a_surname_finds_its_person_not_a_patronymic(ds):
+    ivanov = {row["document_id"] for row in await rows_of(
+        ds, "/archive/person.json?name=Ivanov&_size=max")}
+    assert ivanov and await found(ds, "search", q="Ivanov") == ivanov | documents_with_a_word(
+        r"Ivanov\b")
+    # Mikoyan is "Anastas Ivanovich" in his aliases, and is not found as Ivanov.
+    people = await rows_of(ds, "/archive/person.json?name=Ivanov&_size=max")
+    assert {row["person"] for row in people} == {"V. Ivanov"}
+
+
+async def test_not_leaves_out_what_follows_and_the_page_says_how_it_read_the_search(ds):
+    assert await found(ds, "search", q="Mikoyan NOT Peng") == (
+        await found(ds, "search", q="Mikoyan") - await found(ds, "search", q="Peng"))
+    page = (await ds.client.get("/archive/search?q=%28Mikoyan+OR+Ivanov%29+Peng")).text
+    assert "Searched for: Mikoyan, or Ivanov and Peng." in page
+
+
+async def test_dates_alone_list_the_period_in_date_order(ds):
+    rows = await rows_of(ds, "/archive/search.json?date_from=1956-09-19&date_to=1956-09-21")
+    assert [row["date"] for row in rows] == ["1956-09-19", "1956-09-21"]
+    assert all(row["matches"] == 2 for row in rows)
+    page = (await ds.client.get("/archive/search?date_from=1956-09-19&date_to=1956-09-21")).text
+    assert "2 documents found." in page
+
+
+@pytest.mark.parametrize("query, message", [
+    ("q=plenum&date_from=August+1956", "Dates: “August 1956” ignored: a date is YYYY"),
+    ("q=plenum&date_from=1956-8", "Dates: “1956-8” ignored"),
+    ("q=plenum&date_from=1956-10&date_to=1956-09",
+     "Dates: the range ends (September 1956) before it starts (October 1956)"),
+])
+async def test_a_malformed_or_reversed_date_is_said_not_dropped(ds, query, message):
+    page = (await ds.client.get(f"/archive/search?{query}")).text
+    assert message in page
+
+
+async def test_results_can_be_ordered_by_date(ds):
+    ranked = await rows_of(ds, "/archive/search.json?q=Mikoyan&_size=max")
+    by_date = await rows_of(ds, "/archive/search.json?q=Mikoyan&order=date&_size=max")
+    assert sorted(row["id"] for row in ranked) == sorted(row["id"] for row in by_date)
+    assert [row["date"] for row in by_date] == sorted(row["date"] for row in by_date)
+    assert [row["id"] for row in ranked] != [row["id"] for row in by_date]

@@ -118,11 +118,14 @@ async def test_a_collection_with_no_document_of_ours_says_so(tmp_path, sources_d
 async def test_search_query_ranks_and_highlights(ds):
     results = await rows_of(ds, "/archive/search.json?q=telegrams")
     assert len(results) == 6
-    assert set(results[0]) == {"id", "date", "title", "snippet", "matches"}
+    # Each result with its date, type, summary (its matches marked) and people.
+    assert list(results[0]) == ["date", "title", "type", "summary", "people", "id", "matches"]
     assert {row["matches"] for row in results} == {6}
-    assert all("<mark>Telegram</mark>" in row["snippet"] for row in results)
+    assert all("Telegram" in row["title"] or "<mark>telegram" in row["summary"].lower()
+               for row in results)
+    assert {row["type"] for row in results} == {"Telegram"}
     page = (await get(ds, "/archive/search?q=telegrams")).text
-    assert "<mark>Telegram</mark>" in page
+    assert '<td class="col-type">Telegram</td>' in page
 
 
 async def test_search_snippet_escapes_everything_but_the_highlight(ds):
