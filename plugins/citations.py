@@ -2,6 +2,7 @@
 recommended citation on each document's page and in SQL (chicago_citation)."""
 
 import json
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
@@ -32,6 +33,31 @@ def can_render(columns, table, query_name):
     return "document_id" in columns or (query_name is not None and "id" in columns)
 
 
+# The most documents one citation file holds (metadata.yml may set another: plugins:
+# citations: max_cited): beyond, the reader narrows the list; CSV streams any number.
+MAX_CITED = 10_000
+
+
+async def every_id(datasette, request, ids, next_token):
+    """The ids of the whole list a table page begins (`ids`, then its later pages), read
+    through the table's own JSON: a citation file holds the list, not the page shown."""
+    path = request.path.rsplit(".", 1)[0] + ".json"
+    kept = [(name, value) for name, value in parse_qsl(request.query_string)
+            if name not in ("_next", "_size", "_shape")]
+    most = (datasette.plugin_config("citations") or {}).get("max_cited", MAX_CITED)
+    while next_token:
+        page = (await datasette.client.get(path + "?" + urlencode(kept + [
+            ("_size", "max"), ("_shape", "objects"), ("_nofacet", "1"), ("_nocount", "1"),
+            ("_next", next_token)]))).json()
+        ids += [row["id"] for row in page["rows"]]
+        next_token = page.get("next")
+        if len(ids) > most:
+            raise BadRequest(
+                f"This list has more than {most:,} documents, more than one citation file "
+                "holds: narrow it (a year, a type, a search), or download it as CSV.")
+    return ids
+
+
 async def citables(database, ids):
     result = await database.execute(citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)})
     return citations.in_order(result.rows, ids)
@@ -40,7 +66,8 @@ async def citables(database, ids):
 def renderer(extension):
     content_type, write = FORMATS[extension]
 
-    async def render(datasette, columns, rows, database, table, query_name, view_name, data):
+    async def render(datasette, columns, rows, database, table, query_name, view_name, data,
+                     request):
         if data.get("error"):  # of the reader's SQL: said as JSON says it, not hidden by a 404
             raise BadRequest(data["error"])
         if not can_render(columns, table, query_name):
@@ -49,6 +76,8 @@ def renderer(extension):
                 f"There are no documents here to cite as .{extension}: citation files are "
                 "made of the documents table, a document, or a query that lists documents.")
         ids = document_ids(columns, rows)
+        if table == "documents" and data.get("next"):
+            ids = await every_id(datasette, request, ids, data["next"])
         body = write(await citables(datasette.get_database(database), ids))
         # One document's file is named by its id, so that several saved files stay apart.
         name = ids[0] if view_name == "row" and len(ids) == 1 else (

@@ -70,7 +70,13 @@ def test_searching_from_home_and_downloading_csv(server, page):
     rows = list(csv.DictReader(io.StringIO(response.text())))
     assert {row["id"] for row in rows} == {"1946-11-22-shtykov-report",
                                            "1955-12-02-pak-il-u-decision"}
-    page.click('.export-links a:text-is("CSV")')
+    # Every CSV comes as a file; one for Excel starts with a byte-order mark.
+    with page.expect_download() as download:
+        page.click('.export-links a:text-is("CSV")')
+    assert download.value.suggested_filename == "search.csv"
+    with page.expect_download() as download:
+        page.click('.export-links a:text-is("CSV for Excel")')
+    assert open(download.value.path(), "rb").read().startswith(b"\xef\xbb\xbf")
     shot(page, "searching-2-csv")
     assert page.errors == []
 

@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 from pathlib import Path
 
 import bibtexparser
@@ -10,8 +11,9 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from conftest import edit, make_datasette
+from datasette.utils import parse_metadata
 
-from kwp_archive import citations, pipeline
+from kwp_archive import citations, pipeline, site
 
 CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text())
 PUBLISHER = "History and Public Policy Program Digital Archive"
@@ -221,3 +223,27 @@ async def test_no_citation_file_where_there_is_nothing_to_cite(ds, path):
     response = await ds.client.get(path)
     assert response.status_code == 404
     assert "no documents here to cite" in response.text
+
+
+@pytest.mark.parametrize("path", ["/archive/documents.ris?_size=5",
+                                  "/archive/documents.bib?_size=3&_sort_desc=title",
+                                  "/archive/documents.csljson?year=1956&_size=2"])
+async def test_a_citation_file_of_a_list_holds_every_row_of_it_not_the_page(ds, path):
+    table = "&".join(part for part in path.split("?")[1].split("&")
+                     if not part.startswith("_size"))
+    every = await ds.client.get(f"/archive/documents.json?{table}&_size=max&_shape=array")
+    expected = sorted(row["id"] for row in every.json())
+    text = (await ds.client.get(path)).text
+    ids = re.findall(r"^ID  - (\S+)|^@unpublished\{([^,]+),|^    \"id\": \"([^\"]+)\"", text,
+                     re.MULTILINE)
+    assert sorted("".join(found) for found in ids) == expected and len(expected) > 5
+
+
+async def test_a_list_longer_than_a_citation_file_holds_is_refused_with_a_way_out(archive_db):
+    metadata = parse_metadata(site.METADATA.read_text())
+    metadata["plugins"]["citations"] = {"max_cited": 6}
+    small = make_datasette(archive_db, metadata=metadata)
+    response = await small.client.get("/archive/documents.ris?_size=5")
+    assert response.status_code == 400
+    assert "more than 6 documents" in response.text and "CSV" in response.text
+    assert (await small.client.get("/archive/documents.ris?_size=5&year=1955")).status_code == 200

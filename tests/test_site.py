@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from conftest import make_datasette
@@ -315,3 +315,27 @@ async def test_every_canned_query_page_is_titled_by_its_title_not_its_sql(ds):
         page = (await get(ds, f"/archive/{name}")).text
         [title] = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
         assert title.strip() == query["title"].replace("'", "&#39;"), name
+
+
+@pytest.mark.parametrize("path", [
+    "/archive/people.csv?_size=max", "/archive/people.csv?_stream=on&_size=5",
+    "/archive.csv?sql=" + quote("select 'Füredi, Práth, 김일성, Ким Ир Сен' as names, name "
+                                "from people")])
+async def test_csv_comes_as_a_file_and_with_a_byte_order_mark_for_excel_on_request(ds, path):
+    plain = await get(ds, path)
+    assert plain.headers["content-disposition"].startswith("attachment; filename=")
+    assert not plain.content.startswith(b"\xef\xbb\xbf")
+    excel = await get(ds, path + "&_bom=1")
+    assert excel.content == b"\xef\xbb\xbf" + plain.content
+    if "content-length" in excel.headers:
+        assert int(excel.headers["content-length"]) == len(excel.content)
+    text = excel.content.decode("utf-8-sig")
+    assert "Kim Il Sung" in text and text.startswith(("id,", "names,"))
+    if "names" in text:
+        assert "Füredi, Práth, 김일성, Ким Ир Сен" in text
+
+
+async def test_table_and_query_pages_offer_csv_for_excel(ds):
+    for path in ("/archive/documents", "/archive/search?q=Mikoyan"):
+        page = (await get(ds, path)).text
+        assert "CSV for Excel" in page and "_bom=1" in page
