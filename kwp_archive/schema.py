@@ -157,8 +157,10 @@ CREATE TABLE document_correspondents (
     authors TEXT NOT NULL,
     recipients TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Keyed by its rowid, not the name: Datasette links a key to the row's own page, where the
+-- name should lead to the party's.
 CREATE TABLE received (
-    recipient TEXT PRIMARY KEY,
+    recipient TEXT NOT NULL UNIQUE,
     documents INTEGER NOT NULL
 );
 CREATE TABLE facet_counts (

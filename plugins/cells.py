@@ -5,6 +5,8 @@
   count to its query, by the full name (which finds the party alone, under any spelling).
 - On the subjects and collections tables, the document count links to the documents table
   filtered to the listing (plugins/listings.py).
+- Who wrote to whom (the correspondence and received tables, the timeline): each name links
+  to its party's page (plugins/parties.py), each count to the documents it counts.
 - A date reads as a person reads it ("1945", "January 11, 1946").
 - A JSON array (a party's roles, a document's collections and subjects) shows its words.
 - A search snippet's highlights show as highlights, and nothing else of it as markup.
@@ -89,6 +91,23 @@ def _document_count(row, value, column, table, database, datasette):
     return None
 
 
+def _party(row, value, column, table, database, datasette):
+    """A name, or the "; "-separated names of a timeline's cell, each to its party's page."""
+    if table not in ("correspondence", "received") and column not in ("authors", "recipients"):
+        return None
+    return Markup("; ").join(_link(datasette.urls.path("/-/party?" + urlencode({"name": name})),
+                                   name) for name in value.split("; "))
+
+
+def _exchanged(row, value, column, table, database, datasette):
+    """A count of documents from an author to a recipient (or to a recipient), to them."""
+    if table not in ("correspondence", "received"):
+        return None
+    names = {"author": row["author"]} if table == "correspondence" else {"author": ""}
+    names["recipient"] = row["recipient"]
+    return _link(f"{datasette.urls.database(database)}/exchanged?" + urlencode(names), value)
+
+
 def _date(row, value, column, table, database, datasette):
     if (shown := human_date(value)) == value:
         return None
@@ -116,6 +135,8 @@ def snippet(value):
 
 _BY_COLUMN = {"title": _document, "id": _document, "document_id": _document, "name": _name,
               "document_count": _document_count, "date": _date,
+              **dict.fromkeys(("author", "recipient", "authors", "recipients"), _party),
+              "documents": _exchanged,
               # A search's summary and people, their matches marked.
               **dict.fromkeys(("snippet", "summary", "people"),
                               lambda row, value, *_: snippet(value)),
@@ -127,7 +148,7 @@ def render_cell(row, value, column, table, database, datasette):
     shown = _BY_COLUMN.get(column)
     # A count is a number; every other value shown otherwise is text.
     if shown is None or value == "" or not isinstance(
-            value, int if column == "document_count" else str):
+            value, int if column in ("document_count", "documents") else str):
         return None
     return shown(row, value, column, table, database, datasette)
 

@@ -90,7 +90,7 @@ def test_charts_draw_from_the_home_page_links(server, page, title):
     assert_chart_drawn(page)
 
 
-@pytest.mark.parametrize("query", ["by_year", "by_month", "by_type", "received"])
+@pytest.mark.parametrize("query", ["by_year", "by_month", "by_type", "documents_received"])
 def test_chart_draws_from_the_database_page_link(server, page, query):
     base, _ = server
     page.goto(f"{base}/archive")

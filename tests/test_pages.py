@@ -44,7 +44,7 @@ async def test_home_links_into_the_main_views(ds):
     home = section(await page_of(ds, "/"), "home home-ways")
     for href in ["/archive/timeline", "/archive/documents", "/archive/people",
                  "/archive/correspondence", "/archive/by_year#g.mark=bar",
-                 "/archive/received#g.mark=bar", "/archive/by_month#g.mark=bar",
+                 "/archive/documents_received#g.mark=bar", "/archive/by_month#g.mark=bar",
                  "/archive/citations"]:
         assert f'href="{href}' in home, href
     for link in re.findall(r'href="([^"#]+)', home):
@@ -243,7 +243,8 @@ async def test_subjects_are_a_facet_of_the_documents_table(ds):
 
 
 # Parameters that make a canned query list some documents; the others need none.
-PARAMETERS = {"search": "?q=Mikoyan", "person": "?name=Mikoyan", "organisation": "?name=KWP"}
+PARAMETERS = {"search": "?q=Mikoyan", "person": "?name=Mikoyan", "organisation": "?name=KWP",
+              "exchanged": "?author=Anastas+Mikoyan&recipient="}
 
 
 async def test_every_list_of_documents_links_each_title_to_its_page(ds):
@@ -389,3 +390,35 @@ async def test_a_page_of_one_facet_value_counts_the_others_as_counting_would(ds,
             assert shown == counted, facet
     finally:
         database.close()
+
+
+async def test_who_wrote_to_whom_is_a_table_a_reader_filters_whose_names_and_counts_lead_on(ds):
+    filtered = (await ds.client.get(
+        "/archive/correspondence.json?author=Anastas+Mikoyan&_shape=array")).json()
+    assert filtered and {row["author"] for row in filtered} == {"Anastas Mikoyan"}
+    page = await page_of(ds, "/archive/correspondence?author=Anastas+Mikoyan")
+    assert '<a href="/-/party?name=Anastas+Mikoyan">Anastas Mikoyan</a>' in page
+    pair = filtered[0]
+    count_link = ("/archive/exchanged?author=Anastas+Mikoyan&amp;recipient="
+                  + pair["recipient"].replace(" ", "+"))
+    assert f'<a href="{count_link}">{pair["documents"]}</a>' in page
+    # The count leads to exactly the documents it counts.
+    listed = (await ds.client.get(count_link.replace("&amp;", "&").replace(
+        "exchanged?", "exchanged.json?_shape=array&"))).json()
+    assert len(listed) == pair["documents"]
+    received = await page_of(ds, "/archive/received")
+    assert '<a href="/-/party?name=CPSU+Central+Committee">CPSU Central Committee</a>' in received
+
+
+async def test_a_partys_name_leads_to_its_page(ds):
+    person = await ds.client.get("/-/party?name=Anastas+Mikoyan")
+    assert person.status_code == 302 and person.headers["location"] == "/archive/people/mikoyan"
+    body = await ds.client.get("/-/party?name=CPSU+Central+Committee")
+    assert body.headers["location"].startswith("/archive/organisations/")
+    missing = await ds.client.get("/-/party?name=Nobody")
+    assert missing.status_code == 404 and "/archive/search" in missing.text
+
+
+async def test_the_timeline_links_its_names(ds):
+    page = await page_of(ds, "/archive/timeline")
+    assert '<a href="/-/party?name=Anastas+Mikoyan">Anastas Mikoyan</a>' in page

@@ -186,7 +186,8 @@ async def test_by_year_and_by_type(ds):
 
 
 @pytest.mark.parametrize("query, x_column", [
-    ("by_year", "year"), ("by_type", "type"), ("received", "recipient"), ("by_month", "month"),
+    ("by_year", "year"), ("by_type", "type"), ("documents_received", "recipient"),
+    ("by_month", "month"),
 ])
 async def test_aggregating_queries_link_to_their_chart(ds, query, x_column):
     database_page = (await get(ds, "/archive")).text
@@ -208,7 +209,7 @@ async def test_by_month_counts_every_month_of_the_span(ds):
 
 async def test_documents_received_counts_each_document_once(ds):
     received = {row["recipient"]: row["documents_received"]
-                for row in await rows_of(ds, "/archive/received.json")}
+                for row in await rows_of(ds, "/archive/documents_received.json")}
     # The letter of Seo Hwi, Yun Gong-heum, Li Pil-gyu and Kim Gwan: four pairs, one letter.
     assert received["Chinese Communist Party Central Committee"] == 1
     assert received["CPSU Central Committee"] == 3
