@@ -140,7 +140,9 @@ def likely_duplicates(connection, reader):
         if earlier[0] != person_id:
             warnings.append(Problem(reader.name, line, "name", (
                 f"{name!r} ({person_id}) may be the same person as {earlier[1]!r} "
-                f"({earlier[0]}, line {earlier[2]}): the names fold to the same key")))
+                f"({earlier[0]}, line {earlier[2]}): the names fold to the same key. Merge "
+                "the rows only where a reference page says they are one person; until then "
+                "the warning stays")))
     return warnings
 
 

@@ -145,6 +145,11 @@ _BY_COLUMN = {"title": _document, "id": _document, "document_id": _document, "na
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    if isinstance(value, dict) and table == "documents" and column == "type":
+        # A document's type by its name alone, where Datasette would add its id ("Report
+        # report"), which is the builders' word, not the reader's.
+        return _link(_row_path(datasette, database, "document_types", value["value"]),
+                     value["label"])
     shown = _BY_COLUMN.get(column)
     # A count is a number; every other value shown otherwise is text.
     if shown is None or value == "" or not isinstance(

@@ -44,6 +44,8 @@ _FILTERED = (
 _STORED_VALUE = """
 select value from facet_counts
 where table_name = :table and column_name = :column and cast(value as text) = :text"""
+# Columns whose values are dates, listed in date order rather than by count.
+_IN_DATE_ORDER = {"year"}
 # Columns whose values are the ids of another table's rows, shown by those rows' names.
 _NAMED_BY = {("documents", "type"): "document_types"}
 _LIVE = """
@@ -91,7 +93,10 @@ class CountedFacet(Facet):
                     timed_out.append(column)
                     continue
             info["truncated"] = len(counts) > size
-            info["results"] = await self._values(column, counts[:size])
+            shown = counts[:size]  # the most frequent, then in date order if they are dates
+            if column in _IN_DATE_ORDER:
+                shown = sorted(shown, key=lambda row: row["value"])
+            info["results"] = await self._values(column, shown)
             results.append(info)
         return results, timed_out
 

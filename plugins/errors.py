@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 from datasette import Response, hookimpl
-from datasette.utils.asgi import BadRequest
+from datasette.utils.asgi import BadRequest, NotFound
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
@@ -33,6 +33,14 @@ def filters_from_request(request):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
+    if isinstance(exception, NotFound) and not request.path.endswith(".json"):
+        # Said with what was looked for and a search box (templates/error.html).
+        async def not_found():
+            info = {"ok": False, "error": exception.args[0], "status": 404, "title": None,
+                    "looked_for": request.path}
+            return Response.html(await datasette.render_template(
+                ["404.html", "error.html"], info, request=request), status=404)
+        return not_found
     if isinstance(exception, DatasetteError) and exception.status >= 500:
         message = Markup(exception.message) if exception.message_is_html else exception.message
         title = exception.title

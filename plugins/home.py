@@ -1,4 +1,5 @@
-"""The home page: the collection's figures, a search box, and the ways in."""
+"""The home page: the collection's figures, a search box, and the ways in; and the About
+page (templates/pages/about.html)."""
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -7,7 +8,9 @@ from kwp_archive import dates, pages, site
 
 
 @hookimpl
-def extra_template_vars(view_name, datasette):
+def extra_template_vars(template, view_name, datasette):
+    if template == "pages/about.html":  # a custom page, which Datasette gives no metadata
+        return {"metadata": datasette.metadata()}
     if view_name != "index" or site.DATABASE not in datasette.databases:
         return {}
 

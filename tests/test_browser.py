@@ -194,6 +194,15 @@ def test_on_a_phone_the_home_search_box_is_in_the_first_screen(browser, server):
         heading = phone.locator(".record h1").bounding_box()
         assert heading["y"] < 300  # the title heads the page; no id above it
         shot(phone, "phone-document")
+        # Nothing wider than the phone: a long address (the citation's) wraps.
+        for path in ("/archive/documents/1956-09-21-mikoyan", "/archive/events/august-plenum-1956",
+                     "/about"):
+            phone.goto(base + path)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        phone.goto(base + "/archive/search?q=Mikoyan")
+        shot(phone, "phone-search")
+        first = phone.locator("table.rows-and-columns tbody tr").first.bounding_box()
+        assert first["y"] < 844  # the first result in the first screen
     finally:
         phone.close()
 
@@ -254,4 +263,15 @@ def test_from_home_to_an_event_its_chart_and_its_citations(server, page):
     page.click(".record >> text=These documents as a table")
     page.wait_for_url("**/archive/documents?_event=august-plenum-1956")
     assert page.locator("table.rows-and-columns tbody tr").count() == 10
+    assert page.errors == []
+
+
+def test_the_sql_box_opens_with_a_query_worth_running(server, page):
+    base, _ = server
+    page.goto(base + "/archive")
+    page.click('input[type="submit"][value="Run SQL"]')
+    page.wait_for_url("**/archive?sql=*")
+    headers = page.locator("table.rows-and-columns thead th").all_inner_texts()
+    assert [header.strip() for header in headers][:4] == ["date", "title", "person", "role"]
+    assert page.locator("table.rows-and-columns tbody tr").count() > 20
     assert page.errors == []

@@ -422,3 +422,42 @@ async def test_a_partys_name_leads_to_its_page(ds):
 async def test_the_timeline_links_its_names(ds):
     page = await page_of(ds, "/archive/timeline")
     assert '<a href="/-/party?name=Anastas+Mikoyan">Anastas Mikoyan</a>' in page
+
+
+async def test_a_page_not_found_says_what_was_looked_for_and_how_to_search(ds):
+    response = await ds.client.get("/archive/documents/1956-13-99-nothing")
+    assert response.status_code == 404
+    assert "Nothing is at <code>/archive/documents/1956-13-99-nothing</code>" in response.text
+    assert 'action="/archive/search"' in response.text
+    json_response = await ds.client.get("/archive/documents/1956-13-99-nothing.json")
+    assert json_response.status_code == 404 and json_response.json()["ok"] is False
+
+
+@pytest.mark.parametrize("path", ["/archive/documents.xyz", "/archive/search.html",
+                                  "/archive/documents/1956-09-17-mikoyan.pdf"])
+async def test_an_address_of_no_format_is_not_found(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 404
+    assert "available as .json, .csv, .ris, .bib, .csljson" in response.text
+    for known in (".json", ".csv", ".ris"):
+        assert (await ds.client.get(path.rsplit(".", 1)[0] + known)).status_code == 200
+
+
+async def test_a_documents_type_reads_as_its_name_alone(ds):
+    page = await page_of(ds, "/archive/documents?type=report")
+    assert '<a href="/archive/document_types/report">Report</a></td>' in page
+    assert "<em>report</em>" not in page
+
+
+async def test_the_year_facet_lists_years_in_date_order(ds):
+    data = (await ds.client.get("/archive/documents.json")).json()
+    years = [item["value"] for item in data["facet_results"]["year"]["results"]]
+    assert years == sorted(years) and len(years) > 2
+
+
+async def test_the_about_page_says_where_records_come_from_and_how_to_cite_and_correct(ds):
+    page = await page_of(ds, "/about")
+    for heading in ("What it holds", "Where the records come from", "The summaries",
+                    "“Not given”", "How to cite", "Reporting an error"):
+        assert f"<h3>{heading}</h3>" in page, heading
+    assert 'href="/about"' in await page_of(ds, "/")

@@ -26,6 +26,11 @@ WORDS = synth.vocabulary()
 PROLIFIC, PROLIFIC_OTHERWISE = synth.person_name(0)
 
 
+def facet_order(column):
+    """A facet's order: a year's by date (all of them fit), any other by count."""
+    return "1" if column == "year" else "2 desc, 1"
+
+
 @pytest.fixture(scope="module")
 def generated_db(tmp_path_factory):
     work = tmp_path_factory.mktemp("generated")
@@ -160,7 +165,7 @@ async def test_a_listing_gives_its_documents_and_every_facet_counting_gives(
     for facet in ("type", "year", "date_precision"):
         assert facets(data, facet) == connection.execute(
             f"select {facet}, count(*) from documents where {inside} group by {facet}"
-            " order by 2 desc, 1", (listing,)).fetchall(), facet
+            f" order by {facet_order(facet)}", (listing,)).fetchall(), facet
     [name] = connection.execute(f"select name from {column} where id = ?", (listing,)).fetchone() \
         or [None]
     connection.close()
@@ -381,7 +386,8 @@ async def test_a_page_of_two_counted_values_shows_the_facets_counting_gives(
             for column in columns:
                 expected = connection.execute(
                     f"select {column}, count(*) from documents where {first} = ? and"
-                    f" {second} = ? group by {column} order by 2 desc, 1", values).fetchall()
+                    f" {second} = ? group by {column} order by {facet_order(column)}",
+                    values).fetchall()
                 assert [(item["value"], item["count"]) for item in
                         data["facet_results"][column]["results"]] == expected, (filters, column)
             pages += 1
