@@ -23,7 +23,7 @@ from kwp_archive.pages import DATE_RANGE, LISTING_FILTERS
 _NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_next", "_col",
                   "_nocol", "_labels", "_nolabels", "_shape", "_json", "_stream", "_dl",
                   "_columns", "_nofacet", "_nocount", "_nosuggest", "_trace", "_ttl",
-                  "_timelimit", "_searchmode", "_extra"}
+                  "_timelimit", "_searchmode", "_extra", "_chart", "_bom"}
 # The most rows a facet is counted over live (metadata.yml may set another: plugins:
 # counted_facets: live_limit); an array made from links over fewer (live_array_limit).
 LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}

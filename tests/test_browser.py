@@ -275,3 +275,33 @@ def test_the_sql_box_opens_with_a_query_worth_running(server, page):
     assert [header.strip() for header in headers][:4] == ["date", "title", "person", "role"]
     assert page.locator("table.rows-and-columns tbody tr").count() > 20
     assert page.errors == []
+
+
+@pytest.mark.parametrize("path, x_column", [
+    ("/archive/correspondence?documents__gte=1", "author"),
+    ("/archive/received", "recipient"), ("/archive/people", "name")])
+def test_chart_these_rows_draws_at_once_with_the_readers_filters(server, page, path, x_column):
+    base, _ = server
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(base + path)
+    page.click(".chart-these a")
+    assert_chart_drawn(page)
+    data = [url for url in fetched if ".json" in url and "_shape=array" in url]
+    assert data and all(path.split("?")[-1] in url for url in data if "?" in path)
+    assert f"g.x_column={x_column}" in page.url
+
+
+def test_a_chart_keeps_the_readers_span(server, page):
+    base, _ = server
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(base + "/archive/documents?year=1955")
+    page.click('.chart-these a:has-text("Chart documents per month")')
+    page.wait_for_url("**/archive/by_month?date_from=1955&date_to=1955#g.mark=bar*")
+    assert_chart_drawn(page)
+    # The chart reads the rows of the reader's span, not the default twelve months.
+    assert any("by_month.json" in url and "date_from=1955" in url and "date_to=1955" in url
+               for url in fetched)
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 12 and rows.first.inner_text().startswith("1955-01")
