@@ -30,6 +30,8 @@ async def found(ds, query, **params):
     ("Kim Il-sung", KIM_IL_SUNG),
     ("Kim Ilsung", KIM_IL_SUNG),
     ("Yi Pil-gyu", LETTER_TO_CCP),
+    ("Yi P'il-kyu", LETTER_TO_CCP),  # McCune–Reischauer's aspiration mark, as in print
+    ("Yi P’il-kyu", LETTER_TO_CCP),
     ("Yun Kong-hŭm", LETTER_TO_CCP | {"1956-08-30-yun-gong-heum-statement"}),
 ])
 async def test_search_finds_a_name_under_spellings_the_sources_never_use(ds, spelling, documents):
