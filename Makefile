@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 SOURCES := $(wildcard sources/*.csv)
 
-.PHONY: run test lint check clean soak screenshots bench publish-dir publish lock
+.PHONY: run test lint check clean soak screenshots bench publish-dir publish lock release
 
 # Serve the site on http://$(HOST):$(PORT), rebuilding first if the sources changed.
 run: archive.db inspect-data.json
@@ -38,6 +38,14 @@ inspect-data.json: archive.db
 DIR ?= build/app
 publish-dir: archive.db inspect-data.json
 	$(BIN)/python -m kwp_archive.publish $(DIR) --database archive.db --inspect-file inspect-data.json
+
+# A release to cite and deposit (sources/releases.csv's last version): the ledger and
+# CHANGELOG.md brought to it, then build/release-VERSION/ with the database, the data package,
+# the collection's citations and their SHA-256. HOMEPAGE: the published site's address.
+HOMEPAGE ?=
+release: $(VENV)/run-installed
+	$(BIN)/python -m kwp_archive.release build/release-$$(tail -n 1 sources/releases.csv | cut -d, -f1) \
+		$(if $(HOMEPAGE),--homepage $(HOMEPAGE))
 
 # Deploy that directory to Fly. Needs an account and flyctl (https://fly.io/docs/flyctl/).
 publish: publish-dir

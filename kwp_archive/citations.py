@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import dates, names
-from .provenance import PUBLISHER, WEBSITE, document_page
+from .provenance import COLLECTION, PUBLISHER, WEBSITE, accessed_in, document_page
 
 # Each document of :ids (a JSON array) with its authors and recipients as JSON arrays.
 CITABLE_DOCUMENTS = """
@@ -24,7 +24,9 @@ select
     (select json_group_array(people.name)
      from document_people join people on people.id = document_people.person_id
      where document_people.document_id = documents.id
-       and document_people.role in ('author', 'recipient')) as people
+       and document_people.role in ('author', 'recipient')) as people,
+    -- The collection's release, which a citation names as the place accessed.
+    (select version from releases order by rowid desc limit 1) as version
 from documents
 join document_types on document_types.id = documents.type
 left join document_correspondents on document_correspondents.document_id = documents.id
@@ -46,6 +48,11 @@ class Citable:
     archive_reference: str = ""
     translator: str = ""
     people: frozenset = frozenset()  # the authors and recipients who are people
+    version: str = ""  # the collection's release
+
+    @property
+    def accessed(self):
+        return accessed_in(self.version)
 
     def surname_first(self, name):
         """(surname, given names) of a person; None for an organisation, named whole."""
@@ -76,16 +83,19 @@ def in_order(rows, ids):
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
 
-def chicago(title, date, archive="", archive_reference="", translator="", source_url=""):
+def chicago(title, date, archive="", archive_reference="", translator="", source_url="",
+            version=""):
     """The recommended citation in the archive's own form (Chicago notes style): "Title,"
     date, History and Public Policy Program Digital Archive, archive, reference. Translated
-    by X. URL."""
+    by X. URL. Then this collection and its version, as where it was accessed."""
     parts = (f"“{title},” {dates.human(date)}", PUBLISHER, archive, archive_reference)
     citation = ", ".join(part for part in parts if part) + "."
     if translator:
         citation += f" Translated by {translator}."
     if document_page(source_url):
         citation += f" {source_url}."
+    if version:
+        citation += " " + accessed_in(version)
     return citation
 
 
@@ -114,7 +124,8 @@ def ris(citables) -> str:
             ("PY", f"{parts[0]:04d}"),
             ("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))),
             ("M3", citable.type), ("AB", citable.summary), ("PB", PUBLISHER), ("DB", WEBSITE),
-            ("AV", citable.location), ("A4", citable.translator), ("UR", citable.url)])
+            ("AV", citable.location), ("A4", citable.translator), ("UR", citable.url),
+            ("N1", citable.accessed)])
         lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields] + ["ER  - ", ""]
     return "\r\n".join(lines)
 
@@ -165,6 +176,8 @@ def bibtex(citables) -> str:
         note = PUBLISHER
         if citable.recipients:
             note = f"Addressed to {', '.join(citable.recipients)}. {PUBLISHER}"
+        if citable.accessed:
+            note += f". {citable.accessed}"
         fields = _given([
             ("title", citable.title), ("author", citable.authors),
             ("recipient", citable.recipients), ("date", citable.date), ("year", str(parts[0])),
@@ -198,7 +211,7 @@ def csl_json(citables) -> list:
             ("URL", citable.url),
             ("author", [_csl_name(citable, name) for name in citable.authors]),
             ("recipient", [_csl_name(citable, name) for name in citable.recipients]),
-            ("abstract", citable.summary)])),
+            ("abstract", citable.summary), ("note", citable.accessed)])),
     } for citable in citables]
 
 
@@ -213,6 +226,27 @@ def highwire(citable) -> list:
         ("citation_publisher", PUBLISHER), ("citation_archive_location", citable.location),
         ("citation_translator", citable.translator), ("citation_public_url", citable.url),
         ("citation_abstract", citable.summary)])
+
+
+def schema_org(citable, page):
+    """The document as schema.org JSON-LD: an ArchiveComponent of its holding archive (where
+    the archive's citation names one), in this collection."""
+    item = {"@context": "https://schema.org", "@type": "ArchiveComponent", "@id": page,
+            "url": page, "name": citable.title, "dateCreated": citable.date,
+            "inLanguage": "en", "isPartOf": {"@type": "Dataset", "name": COLLECTION,
+                                             **({"version": citable.version}
+                                                if citable.version else {})},
+            "publisher": {"@type": "Organization", "name": PUBLISHER}}
+    item.update(_given([
+        ("description", citable.summary), ("sameAs", citable.url),
+        ("holdingArchive", citable.archive and {
+            "@type": "ArchiveOrganization", "name": citable.archive}),
+        ("itemLocation", citable.location),
+        ("author", [{"@type": "Person", "name": name} if name in citable.people
+                    else {"@type": "Organization", "name": name} for name in citable.authors]),
+        ("translator", citable.translator and {"@type": "Person", "name": citable.translator}),
+    ]))
+    return item
 
 
 def _given(fields):

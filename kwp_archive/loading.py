@@ -65,6 +65,7 @@ def problems(connection, readers):
             if target is not None and target is not layout:
                 yield from _unknown(connection, readers[layout.table], column,
                                     readers[target.table])
+    yield from _release_problems(connection, readers)
     for vouched in (PEOPLE, sources.EVENTS):
         yield from _unlisted_hosts(connection, readers[vouched.table],
                                    readers[sources.REFERENCE_HOSTS.table])
@@ -99,6 +100,26 @@ def _unknown(connection, reader, column, target):
                           target=_as_read(target.layout))
     return (Problem(reader.name, line, column, f"{value!r} is not an id in {target.path.name}")
             for line, value in connection.execute(sql) if value not in target.refused_ids)
+
+
+# (file, column, the rows at fault, what is wrong): a withdrawn record has left records.csv;
+# a release named is one of releases.csv.
+_RELEASE_CHECKS = (
+    (sources.WITHDRAWN, "id", "id IN (SELECT id FROM temp.as_read_documents)",
+     "is still in records.csv: a withdrawn record's row leaves it"),
+    *((layout, column, f"{column} NOT IN (SELECT version FROM temp.as_read_releases)",
+       "is not a version in releases.csv")
+      for layout, column in ((sources.WITHDRAWN, "withdrawn_in"),
+                             (sources.LEDGER, "added_in"), (sources.LEDGER, "changed_in"))),
+)
+
+
+def _release_problems(connection, readers):
+    for layout, column, where, message in _RELEASE_CHECKS:
+        reader = readers[layout.table]
+        for line, value in connection.execute(
+                f"SELECT line, {column} FROM {_as_read(layout)} WHERE {where}"):
+            yield Problem(reader.name, line, column, f"{value!r} {message}")
 
 
 _ADDRESS = re.compile(r"https?://\S+")
@@ -182,9 +203,15 @@ _NAMES = """coalesce((
             JOIN {names} ON {names}.id = {links}.{key}
             WHERE {links}.document_id = as_read.id ORDER BY {names}.name
         )), '[]')"""
+# A record's releases from the ledger; one it does not hold is new in the version being
+# built (the last of releases.csv), or in none where there are no releases.
+_RELEASED = """
+    coalesce((SELECT {column} FROM temp.as_read_record_releases AS ledger
+              WHERE ledger.id = as_read.id),
+             (SELECT version FROM temp.as_read_releases ORDER BY line DESC LIMIT 1), '')"""
 _DOCUMENTS = """
-INSERT INTO documents ({columns}, {arrays})
-SELECT {columns}, {names}
+INSERT INTO documents ({columns}, {arrays}, added_in, changed_in)
+SELECT {columns}, {names}, {added_in}, {changed_in}
 FROM {table} AS as_read
 ORDER BY date, id"""
 _IN_ORDER = "INSERT INTO {table} ({columns}) SELECT {columns} FROM {as_read} ORDER BY line"
@@ -207,7 +234,8 @@ def write(connection):
               for array, (links, key, names) in ARRAY_SOURCES.items()}
     connection.execute(_DOCUMENTS.format(
         columns=", ".join(RECORDS.columns), table=_as_read(RECORDS), arrays=", ".join(arrays),
-        names=", ".join(arrays.values())))
+        names=", ".join(arrays.values()), added_in=_RELEASED.format(column="added_in"),
+        changed_in=_RELEASED.format(column="changed_in")))
     connection.execute(ANY_CASE_INDEX)
     for layout in PARTY_LINKS:
         connection.execute(_DATED_LINKS.format(table=layout.table, as_read=_as_read(layout),

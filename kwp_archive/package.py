@@ -4,6 +4,7 @@ with each table's schema (types, keys, descriptions from metadata.yml), licence 
 import csv
 import json
 import sqlite3
+import uuid
 from contextlib import closing
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from . import atomic
 TABLES = ("documents", "people", "organisations", "document_types", "collections", "subjects",
           "events", "document_people", "document_organisations", "document_collections",
           "document_subjects", "document_events", "related_documents", "reference_hosts",
-          "unlinked_mentions")
+          "unlinked_mentions", "releases", "withdrawn")
 _TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
 # Text columns that the sources may leave empty, beside those whose default is empty; every
 # other column always has a value.
@@ -22,7 +23,14 @@ _MAY_BE_EMPTY = {"summary", "aliases", "position", "born", "died", "sources", "d
                  "archive", "archive_reference", "translator", "original_language"}
 
 
-def write(database, directory, metadata_path) -> Path:
+def release(connection):
+    """(version, date, summary) of the release a database was built as, or None."""
+    row = connection.execute(
+        "select version, date, summary from releases order by rowid desc limit 1").fetchone()
+    return tuple(row) if row else None
+
+
+def write(database, directory, metadata_path, homepage=None) -> Path:
     metadata = yaml.safe_load(Path(metadata_path).read_text(encoding="utf-8"))
     described = metadata["databases"]["archive"]["tables"]
     directory = atomic.our_directory(directory, empty=True)
@@ -30,12 +38,19 @@ def write(database, directory, metadata_path) -> Path:
         connection.row_factory = sqlite3.Row
         resources = [_write_table(connection, table, described.get(table, {}), directory)
                      for table in TABLES]
+        released = release(connection)
     package = {"name": "kwp-archive", "title": metadata["title"],
                "description": " ".join(metadata["databases"]["archive"]["description"].split()),
                "licenses": [{"name": "CC-BY-4.0", "title": metadata["license"],
                              "path": metadata["license_url"]}],
                "sources": [{"title": metadata["source"], "path": metadata["source_url"]}],
                "resources": resources}
+    if released:
+        # The same id for the same version, wherever it is built.
+        version, date, _ = released
+        package = {"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'kwp-archive/{version}')}",
+                   **package, "version": version, "created": f"{date}T00:00:00Z",
+                   **({"homepage": homepage} if homepage else {})}
     path = directory / "datapackage.json"
     path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -9,6 +9,14 @@ ARCHIVE_SITE = f"https://{ARCHIVE_HOST}/"
 # The body that publishes the archive, as its own citations name it.
 PUBLISHER = "History and Public Policy Program Digital Archive"
 WEBSITE = "Wilson Center Digital Archive"
+# This collection, as a citation names the place a document was accessed (with its version).
+COLLECTION = "Korean Workers' Party Documents, 1945–1956"
+
+
+def accessed_in(version):
+    """"Accessed in Korean Workers' Party Documents, 1945–1956, version 1.0.0."; "" when the
+    database was built with no release."""
+    return f"Accessed in {COLLECTION}, version {version}." if version else ""
 # str.isspace()'s white space, tested in C: a loop in Python costs a million records seconds.
 _WHITE_SPACE = re.compile(r"\s")
 # A character an address never holds as it is (RFC 3986): {, }, \, ", <, > and the like are

@@ -42,7 +42,9 @@ CREATE TABLE documents (
     original_language TEXT NOT NULL,
     collections TEXT NOT NULL DEFAULT '[]',
     subjects TEXT NOT NULL DEFAULT '[]',
-    events TEXT NOT NULL DEFAULT '[]'
+    events TEXT NOT NULL DEFAULT '[]',
+    added_in TEXT NOT NULL DEFAULT '',
+    changed_in TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE people (
     id TEXT PRIMARY KEY,
@@ -142,6 +144,24 @@ CREATE TABLE unlinked_mentions (
     person_id TEXT NOT NULL REFERENCES people(id),
     why TEXT NOT NULL,
     PRIMARY KEY (document_id, person_id)
+);
+-- The collection's releases, oldest first; records withdrawn, and why; the release that
+-- added and last changed each record, with the digest `make release` compares.
+CREATE TABLE releases (
+    version TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE withdrawn (
+    id TEXT PRIMARY KEY,
+    withdrawn_in TEXT NOT NULL REFERENCES releases(version),
+    reason TEXT NOT NULL
+);
+CREATE TABLE record_releases (
+    id TEXT PRIMARY KEY,
+    added_in TEXT NOT NULL REFERENCES releases(version),
+    changed_in TEXT NOT NULL REFERENCES releases(version),
+    digest TEXT NOT NULL
 );
 CREATE TABLE correspondence (
     author TEXT NOT NULL,

@@ -91,6 +91,8 @@ RECORDS = Layout("documents", ("id", "date", "title", "summary", "type", "source
                  ("id", "date", "date_start", "date_end", "date_precision", "year", "title",
                   "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS),
                  filename="records.csv")
+# A release's version: MAJOR.MINOR.PATCH, as the Frictionless spec suggests for data.
+_VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 # sources: the reference pages that give a person's names, position and years, or why none.
 PEOPLE = Layout("people", ("id", "name"), ("aliases", "position", "born", "died", "sources"),
                 ("id", "name", "sort_name", "aliases", "position", "born", "died", "sources"))
@@ -123,10 +125,19 @@ RELATED = Layout("related_documents", ("document_id", "related_id", "relation", 
                  key=("document_id", "related_id"), filename="related.csv", may_be_absent=True)
 UNLINKED = Layout("unlinked_mentions", ("document_id", "person_id", "why"),
                   key=("document_id", "person_id"), filename="unlinked.csv", may_be_absent=True)
+# The collection's releases, oldest first: the last is the version being built.
+RELEASES = Layout("releases", ("version", "date", "summary"), key=("version",),
+                  may_be_absent=True)
+# Records taken out of the collection, each with the release that took it out and why.
+WITHDRAWN = Layout("withdrawn", ("id", "withdrawn_in", "reason"), may_be_absent=True)
+# The release that added each record and the one that last changed it, with a digest of the
+# record as released: written by `make release` (kwp_archive.release), not by editors.
+LEDGER = Layout("record_releases", ("id", "added_in", "changed_in", "digest"),
+                filename="ledger.csv", may_be_absent=True)
 # In the order they are read and written: what a file refers to comes before it.
 LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS, EVENTS,
            REFERENCE_HOSTS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS,
-           DOCUMENT_SUBJECTS, DOCUMENT_EVENTS, RELATED, UNLINKED)
+           DOCUMENT_SUBJECTS, DOCUMENT_EVENTS, RELATED, UNLINKED, RELEASES, WITHDRAWN, LEDGER)
 # Links of a document to a party, which carry the document's date.
 PARTY_LINKS = (DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
 # How document_types.csv says whether documents of a type are sent to someone.
@@ -380,6 +391,19 @@ def _optional_source_url(value):
     return _source_url(value) if value else ""
 
 
+def _version(value):
+    if not _VERSION.fullmatch(value):
+        raise ValueError(f"{value!r} is not a version: write it as MAJOR.MINOR.PATCH, e.g. 1.3.0")
+    return value
+
+
+def _day(value):
+    date = _date(value)
+    if date.precision != "day":
+        raise ValueError(f"{value!r} is not a day: write it as YYYY-MM-DD")
+    return date.text
+
+
 def _host(value):
     if not _HOST.fullmatch(value):
         raise ValueError(f"{value!r} is not a host name: write it as it appears in an address, "
@@ -422,6 +446,10 @@ _CHECKS = {
     "related_documents": {"document_id": _id, "related_id": _id, "relation": _RELATION,
                           "source_url": _source_url},
     "unlinked_mentions": {"document_id": _id, "person_id": _id, "why": _required_text},
+    "releases": {"version": _version, "date": _day, "summary": _required_text},
+    "withdrawn": {"id": _id, "withdrawn_in": _version, "reason": _required_text},
+    "record_releases": {"id": _id, "added_in": _version, "changed_in": _version,
+                        "digest": _required_text},
 }
 
 

@@ -98,7 +98,8 @@ def register_output_renderer(datasette):
 
 @hookimpl
 def prepare_connection(conn):
-    # chicago_citation(title, date[, archive, archive_reference, translator, source_url])
+    # chicago_citation(title, date[, archive, archive_reference, translator, source_url,
+    # version])
     conn.create_function("chicago_citation", -1, citations.chicago, deterministic=True)
 
 
@@ -114,7 +115,9 @@ def extra_template_vars(view_name, request, datasette):
             return {"citation": None}
         citation = citations.chicago(citable.title, citable.date, citable.archive,
                                      citable.archive_reference, citable.translator,
-                                     citable.source_url)
-        return {"citation": citation, "citation_meta": citations.highwire(citable)}
+                                     citable.source_url, citable.version)
+        page = datasette.absolute_url(request, request.path)
+        return {"citation": citation, "citation_meta": citations.highwire(citable),
+                "document_jsonld": citations.schema_org(citable, page)}
 
     return inner

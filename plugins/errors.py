@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 from datasette import Response, hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import BadRequest, NotFound
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
@@ -31,15 +32,38 @@ def filters_from_request(request):
                              '"subject-1906"}')
 
 
+_WITHDRAWN = "select withdrawn_in, reason from withdrawn where id = :id"
+
+
+async def _withdrawn(datasette, request):
+    """Why a document's record was withdrawn, if the address is of one that was."""
+    pks = request.url_vars.get("pks")
+    if request.url_vars.get("table") != "documents" or not pks:
+        return None
+    try:
+        database = datasette.get_database(route=request.url_vars["database"])
+        return (await database.execute(_WITHDRAWN, {"id": tilde_decode(pks)})).first()
+    except (KeyError, sqlite3.Error):
+        return None  # no such database, or one built without releases
+
+
 @hookimpl
 def handle_exception(datasette, request, exception):
-    if isinstance(exception, NotFound) and not request.path.endswith(".json"):
-        # Said with what was looked for and a search box (templates/error.html).
+    if isinstance(exception, NotFound):
+        # A withdrawn record is gone (410), and says why, so that a citation of it still
+        # leads somewhere; anything else is said with what was looked for and a search box
+        # (templates/error.html).
         async def not_found():
-            info = {"ok": False, "error": exception.args[0], "status": 404, "title": None,
-                    "looked_for": request.path}
+            withdrawn = await _withdrawn(datasette, request)
+            status = 410 if withdrawn else 404
+            message = (f"This record was withdrawn in version {withdrawn['withdrawn_in']} of the "
+                       f"collection: {withdrawn['reason']}" if withdrawn else exception.args[0])
+            info = {"ok": False, "error": message, "status": status, "title": None}
+            if request.path.endswith(".json"):
+                return Response.json(info, status=status)
             return Response.html(await datasette.render_template(
-                ["404.html", "error.html"], info, request=request), status=404)
+                [f"{status}.html", "error.html"], dict(info, looked_for=request.path),
+                request=request), status=status)
         return not_found
     if isinstance(exception, DatasetteError) and exception.status >= 500:
         message = Markup(exception.message) if exception.message_is_html else exception.message

@@ -1,12 +1,12 @@
 """Citation files, read back by real parsers: rispy, bibtexparser, and the CSL-JSON schema."""
 
-import html
 import json
 import re
 from pathlib import Path
 
 import bibtexparser
 import jsonschema
+import markupsafe
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
@@ -65,6 +65,8 @@ async def test_ris_of_a_search(ds):
     assert telegram["publisher"] == PUBLISHER
     assert "urls" not in telegram  # only a listing of the archive shows it
     assert telegram["abstract"].startswith("Mikoyan reports")
+    assert telegram["notes"] == [
+        "Accessed in Korean Workers' Party Documents, 1945–1956, version 1.0.0."]
     assert by_id["1956-09-15-ivanov-august-plenum"]["secondary_authors"] == [
         "Mikoyan, Anastas", "Shepilov"]
     letter = by_id.get("1956-09-05-letter-to-ccp")
@@ -155,14 +157,17 @@ async def test_recommended_citation_on_the_row_page_and_in_a_query(ds):
     assert expected in page
     rows = (await ds.client.get("/archive/citations.json?_shape=array")).json()
     assert len(rows) == 20
+    # The collection's release is named as the place the document was accessed.
+    accessed = "Accessed in Korean Workers' Party Documents, 1945–1956, version 1.0.0."
     assert rows[0]["citation"] == (
-        f"“Soviet Report on Communists in Korea, 1945,” 1945, {PUBLISHER}.")
+        f"“Soviet Report on Communists in Korea, 1945,” 1945, {PUBLISHER}. {accessed}")
     cited = next(row for row in rows if row["id"] == CITED)
     assert cited["citation"] == (
         "“Telegram from A. Mikoyan to the CPSU Central Committee,” September 21, 1956, "
-        f"{PUBLISHER}, GARF, {CITED_REFERENCE}. Translated by Gary Goldberg. {CITED_URL}.")
+        f"{PUBLISHER}, GARF, {CITED_REFERENCE}. Translated by Gary Goldberg. {CITED_URL}. "
+        + accessed)
     page = (await ds.client.get(f"/archive/documents/{CITED}")).text
-    assert html.escape(cited["citation"], quote=False) in page
+    assert str(markupsafe.escape(cited["citation"])) in page
 
 
 STRESS_TITLE = 'A "quoted" {braced} title & 100% of $5 for #1 under_score, café Hŏn-yŏng 김일성'

@@ -37,7 +37,8 @@ def test_package_describes_tables_keys_licence_and_sources(package):
                               "collections", "subjects", "document_people",
                               "document_organisations", "document_collections",
                               "document_subjects", "related_documents", "reference_hosts",
-                              "unlinked_mentions", "events", "document_events"}
+                              "unlinked_mentions", "events", "document_events", "releases",
+                              "withdrawn"}
     links = resources["document_people"]["schema"]
     assert links["primaryKey"] == ["document_id", "person_id", "role"]
     assert {"fields": ["person_id"], "reference": {"resource": "people", "fields": ["id"]}} in (

@@ -1,0 +1,116 @@
+"""What the web finds the collection by: /robots.txt (crawlers welcome on pages, kept off
+SQL, exports and filtered combinations), /sitemap.xml (every page of a record), and
+/feed.atom (the records by the release that added them). The canonical link and the
+schema.org JSON-LD are in the templates (base.html, index.html, _document.html)."""
+
+from xml.sax.saxutils import escape
+
+from datasette import Response, hookimpl
+from datasette.utils import tilde_encode
+
+from kwp_archive import site
+
+# Costly or endless addresses: SQL, exports, searches and filtered combinations (more than
+# one argument). A page of one filter, a record's page and the home page stay open.
+_ROBOTS = """User-agent: *
+Allow: /
+Disallow: /*?sql=
+Disallow: /*&sql=
+Disallow: /*.json
+Disallow: /*.csv
+Disallow: /*.ris
+Disallow: /*.bib
+Disallow: /*.csljson
+Disallow: /*_search=
+Disallow: /*_facet
+Disallow: /*?*&
+Disallow: /-/
+Sitemap: {sitemap}
+"""
+# The tables whose every row is a page to find, in the order the sitemap lists them.
+PAGES = ("documents", "people", "organisations", "events", "subjects", "collections")
+# The most addresses one sitemap file may hold (sitemaps.org); past it, an index of files.
+PER_FILE = 50_000
+_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<{kind} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</{kind}>\n')
+_FEED_SIZE = 200
+_FEED = """
+select documents.id, documents.title, documents.date, documents.summary, documents.added_in,
+    releases.date as released
+from documents left join releases on releases.version = documents.added_in
+order by releases.rowid desc, documents.date desc, documents.id
+limit {size}"""
+
+
+def _absolute(datasette, request, path):
+    return datasette.absolute_url(request, datasette.urls.path(path))
+
+
+async def robots(datasette, request):
+    return Response.text(_ROBOTS.format(sitemap=_absolute(datasette, request, "/sitemap.xml")))
+
+
+async def _addresses(datasette, request):
+    database = datasette.get_database(site.DATABASE)
+    yield _absolute(datasette, request, "/")
+    yield _absolute(datasette, request, "/about")
+    for table in PAGES:
+        for row in (await database.execute(f"select id from {table} order by rowid",
+                                           custom_time_limit=10_000)).rows:
+            yield datasette.absolute_url(request, datasette.urls.row(
+                site.DATABASE, table, tilde_encode(row["id"])))
+
+
+def _xml(kind, tag, addresses):
+    items = "".join(f"  <{tag}><loc>{escape(address)}</loc></{tag}>\n" for address in addresses)
+    return Response(_SITEMAP.format(kind=kind, items=items), content_type="application/xml")
+
+
+async def sitemap(datasette, request):
+    """/sitemap.xml, or with more than PER_FILE pages an index of /sitemap-N.xml."""
+    addresses = [address async for address in _addresses(datasette, request)]
+    part = request.url_vars.get("part")
+    if part is not None:
+        return _xml("urlset", "url", addresses[(int(part) - 1) * PER_FILE:int(part) * PER_FILE])
+    if len(addresses) <= PER_FILE:
+        return _xml("urlset", "url", addresses)
+    parts = range(1, (len(addresses) - 1) // PER_FILE + 2)
+    return _xml("sitemapindex", "sitemap",
+                [_absolute(datasette, request, f"/sitemap-{part}.xml") for part in parts])
+
+
+async def feed(datasette, request):
+    """An Atom feed of the records, the newest release's first."""
+    rows = (await datasette.get_database(site.DATABASE).execute(
+        _FEED.format(size=_FEED_SIZE))).rows
+    metadata = datasette.metadata()
+    updated = max((row["released"] for row in rows if row["released"]), default="1970-01-01")
+    entries = "".join(
+        f"""  <entry>
+    <title>{escape(row["title"])}</title>
+    <id>{escape(page)}</id>
+    <link href="{escape(page)}"/>
+    <updated>{row["released"] or updated}T00:00:00Z</updated>
+    <summary>{escape(row["date"])}: {escape(row["summary"])}</summary>
+    <category term="{escape(row["added_in"])}" label="added in version {escape(row["added_in"])}"/>
+  </entry>
+""" for row in rows for page in [datasette.absolute_url(request, datasette.urls.row(
+            site.DATABASE, "documents", tilde_encode(row["id"])))])
+    home = _absolute(datasette, request, "/")
+    body = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>{escape(metadata["title"])}: records by release</title>
+  <id>{escape(home)}</id>
+  <link href="{escape(home)}"/>
+  <link rel="self" href="{escape(_absolute(datasette, request, "/feed.atom"))}"/>
+  <updated>{updated}T00:00:00Z</updated>
+  <author><name>The editors of {escape(metadata["title"])}</name></author>
+{entries}</feed>
+"""
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/robots\.txt$", robots), (r"^/sitemap\.xml$", sitemap),
+            (r"^/sitemap-(?P<part>[0-9]+)\.xml$", sitemap), (r"^/feed\.atom$", feed)]
