@@ -35,6 +35,26 @@ def serve_command(database, inspect_file, host="127.0.0.1", port=8001):
     return command
 
 
+def served(database, beside):
+    """The path to serve for `database`: a hard link to it, `.served/<name>` in the folder
+    `beside` (the inspect file's). The server then reads the file it started with, whole,
+    until it is restarted: a rebuild renames a new file over the database, and Datasette,
+    which opens a connection per thread when each is first used, would otherwise answer
+    half old, half new. (Not a symbolic link: Datasette resolves those to the file's name.)
+    Where no hard link can be made (another file system), the database itself."""
+    database = Path(database)
+    link = Path(beside) / ".served" / database.name
+    try:
+        link.parent.mkdir(exist_ok=True)
+        link.unlink(missing_ok=True)
+        os.link(database, link)
+    except OSError as error:
+        print(f"serving {database} itself ({error.strerror}): a rebuild while it serves "
+              "mixes old and new answers until a restart", file=sys.stderr)
+        return database
+    return link
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Serve the archive with Datasette.")
     parser.add_argument("--database", default="archive.db")
@@ -42,7 +62,8 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)
-    command = serve_command(args.database, args.inspect_file, args.host, args.port)
+    database = served(args.database, Path(args.inspect_file).resolve().parent)
+    command = serve_command(database, args.inspect_file, args.host, args.port)
     # Replace this process, so that stopping `make run` stops the server.
     os.execv(sys.executable, [sys.executable, "-m", *command])
 

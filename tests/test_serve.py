@@ -1,13 +1,17 @@
 """`make run`'s command, as a real server on loopback: immutable, with the inspect file."""
 
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 
 def fetch_json(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise AssertionError(f"{url}: {error.code} {error.read()[:300]!r}") from None
 
 
 def test_serves_the_database_immutable_with_its_inspect_file(server):
@@ -71,3 +75,37 @@ def test_a_stopped_server_leaves_no_process_behind(archive_db, tmp_path):
     except ProcessLookupError:
         pass
     assert listening(port) == set()
+
+
+def test_a_rebuild_while_serving_changes_no_answer_until_a_restart(tmp_path):
+    """The server reads the file it started with, whole: a rebuild renames a new database
+    over the path, and each of sixty requests still answers from the old one."""
+    import shutil
+
+    from conftest import SOURCES, edit
+    from harness import Server
+
+    from kwp_archive import pipeline
+
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    database = tmp_path / "site" / "archive.db"
+    database.parent.mkdir()
+    pipeline.build(sources, database)
+    path = "/archive/documents/1956-09-17-mikoyan.json?_shape=array"
+    old = "Telegram from A. Mikoyan to the CPSU Central Committee"
+    with Server(database) as running:
+        assert fetch_json(running.base + path)[0]["title"] == old
+        edit(Path(sources) / "records.csv", f"1956-09-17-mikoyan,1956-09-17,{old},",
+             "1956-09-17-mikoyan,1956-09-17,A new title,")
+        pipeline.build(sources, database)
+        # At once, so that the server's SQL threads each open their first connection now.
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(8) as clients:
+            titles = set(clients.map(lambda _: fetch_json(running.base + path)[0]["title"],
+                                     range(60)))
+        counts = {fetch_json(running.base + "/archive/documents.json?_shape=array&_size=max"
+                             )[0]["title"] for _ in range(3)}
+        assert titles == {old} and len(counts) == 1
+    with Server(database) as restarted:
+        assert fetch_json(restarted.base + path)[0]["title"] == "A new title"
+    assert [path.name for path in database.parent.iterdir()] == ["archive.db"]
