@@ -154,6 +154,26 @@ def test_plain_urls_redirect_to_the_database_hash(running_app, app):
     assert "max-age" not in (redirect.value.headers.get("cache-control") or "")
 
 
+@pytest.mark.parametrize("path, expected", [
+    ("/archive/%E2%98%83", "/archive-{hash}/%E2%98%83"),
+    ("/archive/documents/%ED%95%9C", "/archive-{hash}/documents/%ED%95%9C"),
+    ("/archive/a%00b", "/archive-{hash}/a%00b"),
+    ("/archive/a%0d%0ab", "/archive-{hash}/a%0d%0ab"),
+    ("/archive/a%2Fb", "/archive-{hash}/a%2Fb"),
+    ("/archive.json?sql=select+%27%E2%98%83%27", "/archive-{hash}.json?sql=select+%27%E2%98%83%27"),
+])
+def test_a_plain_url_redirects_to_the_same_address_hashed_whatever_it_holds(
+        running_app, app, path, expected):
+    import http.client
+    host, port = running_app.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    assert response.status == 302
+    assert response.getheader("location") == expected.format(hash=hash_of(app))
+    connection.close()
+
+
 @pytest.mark.parametrize("path", ["/documents", "/documents/1945-soviet-report", "/people",
                                   "/people/mikoyan", "/search?q=plenum"])
 def test_hashed_pages_carry_far_future_cache_headers(running_app, app, path):
