@@ -26,8 +26,11 @@ def asgi_wrapper(datasette):
             raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
             first, _, rest = raw.lstrip(b"/").partition(b"/")
             name, dot, extension = first.partition(b".")
-            if (scope["type"] != "http" or not route or route == site.DATABASE
-                    or name != site.DATABASE.encode()):
+            # The plain name, or an old hash (a page of a previous build of the database).
+            hashed = route not in (None, site.DATABASE)
+            plain = hashed and (name == site.DATABASE.encode() or (
+                name.rsplit(b"-", 1)[0] == site.DATABASE.encode() and name != route.encode()))
+            if scope["type"] != "http" or not plain:
                 return await app(scope, receive, send)
             location = b"/" + route.encode() + dot + extension + (b"/" + rest if rest else b"")
             query = scope.get("query_string", b"")

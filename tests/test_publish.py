@@ -161,6 +161,7 @@ def test_plain_urls_redirect_to_the_database_hash(running_app, app):
     ("/archive/a%0d%0ab", "/archive-{hash}/a%0d%0ab"),
     ("/archive/a%2Fb", "/archive-{hash}/a%2Fb"),
     ("/archive.json?sql=select+%27%E2%98%83%27", "/archive-{hash}.json?sql=select+%27%E2%98%83%27"),
+    ("/archive-0000000/documents/%ED%95%9C", "/archive-{hash}/documents/%ED%95%9C"),
 ])
 def test_a_plain_url_redirects_to_the_same_address_hashed_whatever_it_holds(
         running_app, app, path, expected):
