@@ -4,6 +4,9 @@ benchmark start the same command (bench/harness.py) or build their Datasette fro
 SETTINGS and paths, so what is tested is what is served."""
 
 import argparse
+import asyncio
+import copy
+import json
 import os
 import sys
 from pathlib import Path
@@ -22,17 +25,55 @@ SETTINGS = {
 }
 
 
-def serve_command(database, inspect_file, host="127.0.0.1", port=8001):
-    """The `datasette serve` command line for an immutable database and its inspect file."""
-    command = ["datasette", "serve", "--immutable", str(database),
-               "--inspect-file", str(inspect_file), "--metadata", str(METADATA),
-               "--plugins-dir", str(PLUGINS), "--template-dir", str(TEMPLATES),
-               "--host", host, "--port", str(port)]
-    for name, value in SETTINGS.items():
-        if isinstance(value, bool):
-            value = "on" if value else "off"
-        command += ["--setting", name, str(value)]
-    return command
+# Connections and requests at once, past which the server answers 503 rather than take
+# more: each holds a socket and memory. The soak runs 64 readers at once.
+MAX_CONCURRENT = 256
+# How long an idle kept-alive connection is held, in seconds.
+KEEP_ALIVE = 5
+# The longest address written to the log: a 90 KB address would be 90 KB of log a request.
+LOGGED_PATH = 300
+
+
+def datasette(database, inspect_file):
+    """Datasette as `datasette serve --immutable DATABASE --inspect-file ...` would make it,
+    with the site's metadata, plugins, templates and settings. (Datasette and uvicorn are
+    imported to serve, not by the build, which reads this module's paths.)"""
+    from datasette.app import Datasette
+    from datasette.utils import parse_metadata
+
+    return Datasette(immutables=[str(database)],
+                     inspect_data=json.loads(Path(inspect_file).read_text()),
+                     metadata=parse_metadata(METADATA.read_text(encoding="utf-8")),
+                     plugins_dir=str(PLUGINS), template_dir=str(TEMPLATES), settings=SETTINGS)
+
+
+def _log_config():
+    """Uvicorn's logging, its access lines with the address cut to LOGGED_PATH."""
+    from uvicorn.config import LOGGING_CONFIG
+    from uvicorn.logging import AccessFormatter
+
+    class ShortAccessFormatter(AccessFormatter):
+        def formatMessage(self, record):
+            client, method, path, *rest = record.args
+            if len(path) > LOGGED_PATH:
+                record.args = (client, method, path[:LOGGED_PATH] + "…", *rest)
+            return super().formatMessage(record)
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["access"]["()"] = ShortAccessFormatter
+    return config
+
+
+def serve(database, inspect_file, host="127.0.0.1", port=8001):
+    """Serve as `datasette serve` does (its startup hooks, then uvicorn), with uvicorn's own
+    bounds that the command does not pass: connections at once, idle time, logged length."""
+    import uvicorn
+
+    site = datasette(database, inspect_file)
+    asyncio.run(site.invoke_startup())
+    uvicorn.run(site.app(), host=host, port=port, log_level="info", lifespan="on", workers=1,
+                limit_concurrency=MAX_CONCURRENT, timeout_keep_alive=KEEP_ALIVE,
+                log_config=_log_config())
 
 
 def served(database, beside):
@@ -62,10 +103,8 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)
-    database = served(args.database, Path(args.inspect_file).resolve().parent)
-    command = serve_command(database, args.inspect_file, args.host, args.port)
-    # Replace this process, so that stopping `make run` stops the server.
-    os.execv(sys.executable, [sys.executable, "-m", *command])
+    serve(served(args.database, Path(args.inspect_file).resolve().parent), args.inspect_file,
+          args.host, args.port)
 
 
 if __name__ == "__main__":

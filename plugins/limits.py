@@ -28,6 +28,9 @@ DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "fts5", "printf", "forma
 # A LIKE or GLOB compares a pattern's every character with the text's, in one step too: the
 # pattern is kept short (SQLite allows 50,000; 1,000 let one comparison take a second).
 MAX_PATTERN = 500
+# The longest address, path and query together, in bytes: a search box's longest search or
+# a long query of a reader's own SQL takes a few; 90 KB addresses were only ever a flood.
+MAX_ADDRESS = 16_384
 # Facets a page may ask for: Datasette counts each one asked, repeats too, and each costs more
 # the more there are (3,000 of ?_facet=type took 7 s). A page shows five.
 MAX_FACETS = 20
@@ -93,7 +96,11 @@ def extra_template_vars(request):
 
 def _refused(scope):
     """Why a request is refused before Datasette reads it, as a response; or None."""
-    args = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+    query = scope.get("query_string", b"")
+    if len(scope.get("raw_path") or scope["path"].encode()) + len(query) > MAX_ADDRESS:
+        return Response.text(f"this address is longer than {MAX_ADDRESS:,} bytes: shorten it",
+                             status=414)
+    args = parse_qsl(query.decode("latin-1"))
     # A raw search goes to FTS5 as it is, which no time limit interrupts: the search box's
     # cut of its text (search.fts_query) does not apply, so it is held to that length.
     raw = ("_searchmode", "raw") in args and any(
@@ -112,8 +119,8 @@ def _refused(scope):
 
 @hookimpl
 def asgi_wrapper():
-    """Refuses a costly request (more facets than MAX_FACETS, a long raw search) before
-    Datasette reads it."""
+    """Refuses a costly request (an address past MAX_ADDRESS, more facets than MAX_FACETS, a
+    long raw search) before Datasette reads it."""
     def wrap(app):
         async def guarded(scope, receive, send):
             refused = _refused(scope) if scope["type"] == "http" else None

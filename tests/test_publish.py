@@ -74,18 +74,18 @@ def test_the_start_command_serves_immutable_with_the_inspect_file_and_settings(a
     procfile = (app / "Procfile").read_text()
     assert procfile.startswith("web: python -m kwp_archive.site --host ${HOST:-0.0.0.0} --port ")
     assert "CMD python -m kwp_archive.site" in (app / "Dockerfile").read_text()
-    command = subprocess.run(
-        [sys.executable, "-c", "import json, kwp_archive.site as s; "
-         "print(json.dumps(s.serve_command('archive.db', 'inspect-data.json')))"],
+    served = subprocess.run(
+        [sys.executable, "-c", "import json, kwp_archive.site as s; d = s.datasette("
+         "'archive.db', 'inspect-data.json'); print(json.dumps([d.databases['archive'].path, "
+         "d.databases['archive'].is_mutable, bool(d.inspect_data), d.setting('suggest_facets'), "
+         "d.setting('sql_time_limit_ms'), d.metadata('title')]))"],
         cwd=app, capture_output=True, text=True, check=True,
         env={**os.environ, "PYTHONPATH": str(app)},
     )
-    argv = json.loads(command.stdout)
-    assert argv[argv.index("--immutable") + 1] == "archive.db"
-    assert argv[argv.index("--inspect-file") + 1] == "inspect-data.json"
-    assert str(app / "metadata.yml") in argv
-    assert ["--setting", "suggest_facets", "off"] == argv[argv.index("suggest_facets") - 1:][:3]
-    assert "sql_time_limit_ms" in argv
+    path, mutable, inspected, suggest, time_limit, title = json.loads(served.stdout)
+    assert Path(path).name == "archive.db" and mutable is False and inspected
+    assert suggest is False and time_limit == 1000
+    assert title == "Korean Workers' Party Documents, 1945–1956"
 
 
 @pytest.fixture(scope="module")

@@ -109,3 +109,24 @@ def test_a_rebuild_while_serving_changes_no_answer_until_a_restart(tmp_path):
     with Server(database) as restarted:
         assert fetch_json(restarted.base + path)[0]["title"] == "A new title"
     assert [path.name for path in database.parent.iterdir()] == ["archive.db"]
+
+
+def test_the_server_logs_an_address_cut_and_refuses_one_past_the_limit(archive_db):
+    """A long address costs the log a few hundred bytes, not its length; one past the limit
+    is refused (414) before Datasette reads it."""
+    from harness import Server
+
+    from kwp_archive.site import LOGGED_PATH
+
+    long_search = "/archive/search?q=" + "x" * 10_000
+    too_long = "/archive/search?q=" + "x" * 20_000
+    with Server(archive_db) as running:
+        with urllib.request.urlopen(running.base + long_search, timeout=10) as response:
+            assert response.status == 200
+        try:
+            urllib.request.urlopen(running.base + too_long, timeout=10)
+            raise AssertionError("an address of 20 KB was answered")
+        except urllib.error.HTTPError as error:
+            assert error.code == 414 and b"longer than 16,384 bytes" in error.read()
+        log = running.output()
+    assert "x" * 1_000 not in log and "x" * (LOGGED_PATH - 50) in log
