@@ -11,12 +11,16 @@ def test_soak_runs_and_reports(archive_db, tmp_path):
     report_file = tmp_path / "soak.json"
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "3", "--connections", "4",
-         "--database", str(archive_db), "--json", str(report_file)],
+         "--database", str(archive_db), "--json", str(report_file), "--ordinary-reads", "4"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(report_file.read_text())
     assert report["requests"] > 0 and report["errors"] == 0
+    # Ordinary pages, alone and beside three runaway queries.
+    assert set(report["ordinary_pages_ms"]) == {"alone", "beside_3_costly"}
+    assert all(0 < figures["p50_ms"] <= figures["p95_ms"]
+               for figures in report["ordinary_pages_ms"].values())
     assert report["server_rss_mb_before"] > 0 and report["server_rss_mb_after"] > 0
     assert set(report) >= {"requests", "errors", "intended_errors", "p99_ms"}
     # The costly requests among them are timed, and the server's peak memory is read.
