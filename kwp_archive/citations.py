@@ -26,7 +26,9 @@ select
      where document_people.document_id = documents.id
        and document_people.role in ('author', 'recipient')) as people,
     -- The collection's release, which a citation names as the place accessed.
-    (select version from releases order by rowid desc limit 1) as version
+    (select version from releases order by rowid desc limit 1) as version,
+    documents.source_archive, documents.document_number, documents.volume, documents.page,
+    documents.release_date
 from documents
 join document_types on document_types.id = documents.type
 left join document_correspondents on document_correspondents.document_id = documents.id
@@ -49,6 +51,22 @@ class Citable:
     translator: str = ""
     people: frozenset = frozenset()  # the authors and recipients who are people
     version: str = ""  # the collection's release
+    source_archive: str = ""  # archives.csv's id: wilson-center, cia-reading-room, frus
+    document_number: str = ""
+    volume: str = ""
+    page: str = ""
+    release_date: str = ""
+
+    @property
+    def publisher(self):
+        """(publisher, website) of the document's archive."""
+        return PUBLISHERS.get(self.source_archive, (PUBLISHER, WEBSITE))
+
+    @property
+    def note(self):
+        return chicago(self.title, self.date, self.archive, self.archive_reference,
+                       self.translator, self.source_url, self.version, self.source_archive,
+                       self.document_number, self.release_date, self.volume, self.page)
 
     @property
     def accessed(self):
@@ -83,12 +101,33 @@ def in_order(rows, ids):
     return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
 
+# The publisher and the website of each archive's documents, by archives.csv's id.
+PUBLISHERS = {"cia-reading-room": ("Central Intelligence Agency",
+                                    "CIA FOIA Electronic Reading Room"),
+              "frus": ("Office of the Historian, U.S. Department of State",
+                       "Foreign Relations of the United States")}
+
+
 def chicago(title, date, archive="", archive_reference="", translator="", source_url="",
-            version=""):
-    """The recommended citation in the archive's own form (Chicago notes style): "Title,"
-    date, History and Public Policy Program Digital Archive, archive, reference. Translated
-    by X. URL. Then this collection and its version, as where it was accessed."""
-    parts = (f"“{title},” {dates.human(date)}", PUBLISHER, archive, archive_reference)
+            version="", source_archive="", document_number="", release_date="", volume="",
+            page=""):
+    """The recommended citation in its archive's own form (Chicago notes style), then this
+    collection and its version, as where it was accessed:
+    - the Digital Archive's: "Title," date, History and Public Policy Program Digital
+      Archive, archive, reference. Translated by X. URL.
+    - the CIA reading room's: "Title," date, CIA-RDP..., released date, CIA FOIA Electronic
+      Reading Room. URL.
+    - FRUS's: "Title," date, Foreign Relations of the United States, 1946, The Far East,
+      Volume VIII, Document 575, page 775. URL."""
+    title_and_date = f"“{title},” {dates.human(date)}"
+    if source_archive == "cia-reading-room":
+        released = release_date and f"released {dates.human(release_date)}"
+        parts = (title_and_date, document_number, released, PUBLISHERS[source_archive][1])
+    elif source_archive == "frus":
+        parts = (title_and_date, volume, document_number and f"Document {document_number}",
+                 page and f"page {page}")
+    else:
+        parts = (title_and_date, PUBLISHER, archive, archive_reference)
     citation = ", ".join(part for part in parts if part) + "."
     if translator:
         citation += f" Translated by {translator}."
@@ -123,7 +162,9 @@ def ris(citables) -> str:
             *(("A2", _ris_name(citable, name)) for name in citable.recipients),
             ("PY", f"{parts[0]:04d}"),
             ("DA", "/".join(f"{part:02d}" for part in parts) + "/" * (4 - len(parts))),
-            ("M3", citable.type), ("AB", citable.summary), ("PB", PUBLISHER), ("DB", WEBSITE),
+            ("M3", citable.type), ("AB", citable.summary), ("PB", citable.publisher[0]),
+            ("DB", citable.publisher[1]), ("T2", citable.volume), ("SP", citable.page),
+            ("AN", citable.document_number), ("Y2", citable.release_date),
             ("AV", citable.location), ("A4", citable.translator), ("UR", citable.url),
             ("N1", citable.accessed)])
         lines += [f"{tag}  - {_ris_value(value)}" for tag, value in fields] + ["ER  - ", ""]
@@ -173,9 +214,10 @@ def bibtex(citables) -> str:
     entries = []
     for citable in citables:
         parts = citable.date_parts
-        note = PUBLISHER
+        publisher = citable.publisher[0]
+        note = publisher
         if citable.recipients:
-            note = f"Addressed to {', '.join(citable.recipients)}. {PUBLISHER}"
+            note = f"Addressed to {', '.join(citable.recipients)}. {publisher}"
         if citable.accessed:
             note += f". {citable.accessed}"
         fields = _given([
@@ -183,8 +225,11 @@ def bibtex(citables) -> str:
             ("recipient", citable.recipients), ("date", citable.date), ("year", str(parts[0])),
             ("month", _MONTHS[parts[1] - 1] if len(parts) > 1 else ""),
             ("type", citable.type), ("abstract", citable.summary),
-            ("translator", citable.translator), ("publisher", PUBLISHER),
-            ("library", citable.location), ("url", citable.url), ("note", note)])
+            ("translator", citable.translator), ("publisher", publisher),
+            ("number", citable.document_number), ("booktitle", citable.volume),
+            ("pages", citable.page), ("library", citable.location or (
+                citable.source_archive in PUBLISHERS and citable.publisher[1])),
+            ("url", citable.url), ("note", note)])
         people = functools.partial(_bibtex_names, citable)
         forms = dict(_BIBTEX_FORMS, author=people, recipient=people)
         body = ",\n".join(f"  {name} = {forms.get(name, _escaped)(value)}"
@@ -204,9 +249,13 @@ def _csl_name(citable, name):
 def csl_json(citables) -> list:
     return [{
         "id": citable.id, "type": "manuscript", "title": citable.title, "genre": citable.type,
-        "issued": {"date-parts": [citable.date_parts]}, "publisher": PUBLISHER,
+        "issued": {"date-parts": [citable.date_parts]}, "publisher": citable.publisher[0],
         **dict(_given([
-            ("archive", citable.archive), ("archive_location", citable.archive_reference),
+            # The holding archive; a CIA report's or a FRUS document's own archive otherwise.
+            ("archive", citable.archive or (citable.source_archive in PUBLISHERS
+                                            and citable.publisher[1])),
+            ("archive_location", citable.archive_reference), ("number", citable.document_number),
+            ("container-title", citable.volume), ("page", citable.page),
             ("translator", citable.translator and [{"literal": citable.translator}]),
             ("URL", citable.url),
             ("author", [_csl_name(citable, name) for name in citable.authors]),
@@ -223,7 +272,9 @@ def highwire(citable) -> list:
                                    for index, part in enumerate(citable.date_parts))),
         *(("citation_author", _ris_name(citable, name).rstrip(","))
           for name in citable.authors),
-        ("citation_publisher", PUBLISHER), ("citation_archive_location", citable.location),
+        ("citation_publisher", citable.publisher[0]),
+        ("citation_archive_location", citable.location or citable.document_number),
+        ("citation_technical_report_number", citable.document_number),
         ("citation_translator", citable.translator), ("citation_public_url", citable.url),
         ("citation_abstract", citable.summary)])
 

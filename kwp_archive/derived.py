@@ -54,6 +54,9 @@ _ROLE_ORDER = "CASE role " + " ".join(
     f"WHEN '{role}' THEN {number}" for number, role in enumerate(ROLES)) + " END"
 _PARTIES = (("people", "document_people", "person_id"),
             ("organisations", "document_organisations", "organisation_id"))
+_ARCHIVE_COUNT = """
+UPDATE archives SET document_count = (
+    SELECT count(*) FROM documents WHERE source_archive = archives.id);"""
 _LISTING_COUNT = """
 UPDATE {names} SET document_count = (SELECT count(*) FROM {links} WHERE {key} = {names}.id);"""
 # Documents per month (those dated to a month or a day), for the by_month chart.
@@ -64,7 +67,7 @@ WHERE date_precision != 'year' GROUP BY substr(date, 1, 7);"""
 
 # The columns whose facets the build counts, in the whole table and among the rows of one or
 # two other values (facet_counts, _pairs, _triples), for metadata.yml's `counted:` facets.
-COUNTED_FACETS = {"documents": ("type", "year", "date_precision"),
+COUNTED_FACETS = {"documents": ("type", "year", "date_precision", "source_archive"),
                   "document_people": ("role",), "document_organisations": ("role",)}
 # Columns holding JSON arrays, counted by their items.
 COUNTED_ARRAY_FACETS = {"documents": ("collections", "subjects", "events"),
@@ -113,7 +116,7 @@ def _column_counts():
 _LISTED = """
 CREATE TEMP TABLE listed_{array} AS
 SELECT {links}.document_id, {names}.name, documents.type, documents.year,
-    documents.date_precision
+    documents.date_precision, documents.source_archive
 FROM {links}
 JOIN {names} ON {names}.id = {links}.{key}
 JOIN documents ON documents.id = {links}.document_id;
@@ -155,7 +158,7 @@ def _array_counts():
 
 
 COUNTS = "".join((
-    _MONTH_COUNT,
+    _MONTH_COUNT, _ARCHIVE_COUNT,
     *(_LISTING_COUNT.format(links=links, key=key, names=names)
       for links, key, names in ARRAY_SOURCES.values()),
     *(_PARTY_COUNTS.format(parties=parties, links=links, party=party, role_order=_ROLE_ORDER)

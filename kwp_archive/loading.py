@@ -9,12 +9,14 @@ it; every other table in the editors'."""
 import re
 from urllib.parse import urlsplit
 
-from . import names, sources
+from . import names, provenance, sources
 from .derived import ARRAY_SOURCES
 from .mentions import Mentions
 from .schema import ANY_CASE_INDEX
 from .sources import LAYOUTS, PARTY_LINKS, PEOPLE, RECORDS, Problem
 
+# The host of a record's source_url (https://HOST/...), as archives.csv lists it.
+_HOST = "substr({url}, 9, instr(substr({url}, 9) || '/', '/') - 1)"
 # What each column that refers to another file refers to.
 _REFERS_TO = {"type": sources.DOCUMENT_TYPES, "document_id": RECORDS, "related_id": RECORDS,
               "person_id": PEOPLE, "organisation_id": sources.ORGANISATIONS,
@@ -66,6 +68,7 @@ def problems(connection, readers):
                 yield from _unknown(connection, readers[layout.table], column,
                                     readers[target.table])
     yield from _release_problems(connection, readers)
+    yield from _foreign_hosts(connection, readers)
     for vouched in (PEOPLE, sources.EVENTS):
         yield from _unlisted_hosts(connection, readers[vouched.table],
                                    readers[sources.REFERENCE_HOSTS.table])
@@ -112,6 +115,27 @@ _RELEASE_CHECKS = (
       for layout, column in ((sources.WITHDRAWN, "withdrawn_in"),
                              (sources.LEDGER, "added_in"), (sources.LEDGER, "changed_in"))),
 )
+
+
+# Records whose source is on no archive's host (only the Digital Archive's without
+# archives.csv).
+_FOREIGN = f"""
+SELECT line, source_url FROM temp.as_read_documents AS as_read
+WHERE {_HOST.format(url="source_url")} NOT IN (
+    SELECT host FROM temp.as_read_archives
+    UNION ALL SELECT :archive_host WHERE NOT EXISTS (SELECT 1 FROM temp.as_read_archives))"""
+
+
+def _foreign_hosts(connection, readers):
+    records, archives = readers[RECORDS.table], readers[sources.ARCHIVES.table]
+    if not archives.usable:
+        return
+    hosts = [host for (host,) in connection.execute("SELECT host FROM temp.as_read_archives")]
+    for line, url in connection.execute(_FOREIGN, {"archive_host": provenance.ARCHIVE_HOST}):
+        yield Problem(records.name, line, "source_url", (
+            f"{url!r} is not on the host of an archive of archives.csv "
+            f"({', '.join(hosts) or provenance.ARCHIVE_HOST}): give the address as the "
+            "archive's own page shows it"))
 
 
 def _release_problems(connection, readers):
@@ -209,9 +233,12 @@ _RELEASED = """
     coalesce((SELECT {column} FROM temp.as_read_record_releases AS ledger
               WHERE ledger.id = as_read.id),
              (SELECT version FROM temp.as_read_releases ORDER BY line DESC LIMIT 1), '')"""
+_ARCHIVE = f"""
+    coalesce((SELECT id FROM temp.as_read_archives AS archives
+              WHERE archives.host = {_HOST.format(url="as_read.source_url")}), '')"""
 _DOCUMENTS = """
-INSERT INTO documents ({columns}, {arrays}, added_in, changed_in)
-SELECT {columns}, {names}, {added_in}, {changed_in}
+INSERT INTO documents ({columns}, {arrays}, added_in, changed_in, source_archive)
+SELECT {columns}, {names}, {added_in}, {changed_in}, {archive}
 FROM {table} AS as_read
 ORDER BY date, id"""
 _IN_ORDER = "INSERT INTO {table} ({columns}) SELECT {columns} FROM {as_read} ORDER BY line"
@@ -235,7 +262,7 @@ def write(connection):
     connection.execute(_DOCUMENTS.format(
         columns=", ".join(RECORDS.columns), table=_as_read(RECORDS), arrays=", ".join(arrays),
         names=", ".join(arrays.values()), added_in=_RELEASED.format(column="added_in"),
-        changed_in=_RELEASED.format(column="changed_in")))
+        changed_in=_RELEASED.format(column="changed_in"), archive=_ARCHIVE))
     connection.execute(ANY_CASE_INDEX)
     for layout in PARTY_LINKS:
         connection.execute(_DATED_LINKS.format(table=layout.table, as_read=_as_read(layout),

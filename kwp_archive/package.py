@@ -15,7 +15,7 @@ from . import atomic
 TABLES = ("documents", "people", "organisations", "document_types", "collections", "subjects",
           "events", "document_people", "document_organisations", "document_collections",
           "document_subjects", "document_events", "related_documents", "reference_hosts",
-          "unlinked_mentions", "releases", "withdrawn")
+          "unlinked_mentions", "releases", "withdrawn", "archives")
 _TYPES = {"TEXT": "string", "INTEGER": "integer", "REAL": "number"}
 # Text columns that the sources may leave empty, beside those whose default is empty; every
 # other column always has a value.

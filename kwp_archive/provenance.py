@@ -24,8 +24,10 @@ _WHITE_SPACE = re.compile(r"\s")
 _NOT_IN_ADDRESS = re.compile(r"[^A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]")
 
 
-def url_problem(url: str):
-    """Why `url` cannot be a record's source, in words for an editor; None when it can."""
+def url_problem(url: str, any_archive=False):
+    """Why `url` cannot be a record's source, in words for an editor; None when it can. A
+    listing (a subject, a collection) is the Digital Archive's; a record's own source may be
+    on any archive's host (`any_archive`), which the build checks against archives.csv."""
     if not url:
         return "is empty: give the address of the archive page the record was read from"
     if _WHITE_SPACE.search(url):
@@ -36,27 +38,41 @@ def url_problem(url: str):
     if url.startswith(ARCHIVE_SITE) and url[len(ARCHIVE_SITE):][:1] not in ("", "?", "#"):
         return None  # what urlsplit would find: https, the archive's host, a path below /
     parts = urlsplit(url)
+    if any_archive and parts.scheme == "https" and parts.netloc and parts.path not in ("", "/"):
+        return None
     if parts.scheme != "https" or parts.netloc != ARCHIVE_HOST or parts.path in ("", "/"):
         return (f"{url!r} is not a page of the Digital Archive: give an address that starts "
                 f"with {ARCHIVE_SITE}, as the archive's own page shows it")
     return None
 
 
+def host(url: str):
+    """The host of an address, as archives.csv lists it."""
+    return urlsplit(url).netloc
+
+
 # What kind of page of the archive a record's facts were read from.
 SOURCE_KINDS = ("document", "file", "listing")
+
+
+# Where each archive keeps its documents' own pages: the Digital Archive's /document/...,
+# the CIA reading room's /readingroom/document/... (its PDFs under /readingroom/docs/), and
+# FRUS's /historicaldocuments/frus<year>v<volume>/d<number>.
+_DOCUMENT_PAGES = ("/document/", "/readingroom/document/", "/readingroom/docs/",
+                   "/historicaldocuments/frus")
 
 
 def source_kind(url: str):
     """"document" for the document's own page, "file" for a file of it (an address of its
     PDF), "listing" for any page that lists it (a subject, a collection, a search)."""
     path = urlsplit(url).path
-    if path.startswith("/document/"):
-        return "file" if path.endswith(".pdf") else "document"
+    if path.startswith(_DOCUMENT_PAGES):
+        return "file" if path.lower().endswith(".pdf") else "document"
     return "listing"
 
 
 def document_page(url: str):
     """`url` if it leads to the document itself on the archive (its page or file), or None."""
-    if url and not url_problem(url) and source_kind(url) != "listing":
+    if url and not url_problem(url, any_archive=True) and source_kind(url) != "listing":
         return url
     return None

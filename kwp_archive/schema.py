@@ -18,6 +18,16 @@ PAGE_SIZE = 8192
 # Stemmed, without diacritics: "telegrams" finds "telegram", and "Hŏn" finds "Hon".
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 TABLES = f"""
+-- The archives records come from (the Wilson Center Digital Archive, the CIA's reading
+-- room, FRUS): each record's source_url is on its archive's host.
+CREATE TABLE archives (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    host TEXT NOT NULL UNIQUE,
+    citation TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    document_count INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE document_types (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -40,6 +50,12 @@ CREATE TABLE documents (
     archive_reference TEXT NOT NULL,
     translator TEXT NOT NULL,
     original_language TEXT NOT NULL,
+    document_number TEXT NOT NULL DEFAULT '',
+    volume TEXT NOT NULL DEFAULT '',
+    page TEXT NOT NULL DEFAULT '',
+    classification TEXT NOT NULL DEFAULT '',
+    release_date TEXT NOT NULL DEFAULT '',
+    source_archive TEXT NOT NULL DEFAULT '',
     collections TEXT NOT NULL DEFAULT '[]',
     subjects TEXT NOT NULL DEFAULT '[]',
     events TEXT NOT NULL DEFAULT '[]',

@@ -84,12 +84,19 @@ class Layout:
 
 # What the archive's citation of the document gives; empty where no page of it does.
 CITATION_COLUMNS = ("archive", "archive_reference", "translator", "original_language")
+# What the CIA reading room's and FRUS's pages give: the document's number (CIA-RDP...; a FRUS
+# volume's document number), the volume (FRUS), the printed page, the original classification,
+# and the release date (release_date, a date).
+ARCHIVE_COLUMNS = ("document_number", "volume", "page", "classification")
+# The archives records come from, each with the host its pages are on.
+ARCHIVES = Layout("archives", ("id", "name", "host", "citation", "terms"), may_be_absent=True)
 DOCUMENT_TYPES = Layout("document_types", ("id", "name"), ("description", "sent"),
                         ("id", "name", "description", "sent"))
 RECORDS = Layout("documents", ("id", "date", "title", "summary", "type", "source_url"),
-                 CITATION_COLUMNS,
+                 (*CITATION_COLUMNS, *ARCHIVE_COLUMNS, "release_date"),
                  ("id", "date", "date_start", "date_end", "date_precision", "year", "title",
-                  "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS),
+                  "type", "summary", "source_url", "source_kind", *CITATION_COLUMNS,
+                  *ARCHIVE_COLUMNS, "release_date"),
                  filename="records.csv")
 # A release's version: MAJOR.MINOR.PATCH, as the Frictionless spec suggests for data.
 _VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
@@ -135,8 +142,8 @@ WITHDRAWN = Layout("withdrawn", ("id", "withdrawn_in", "reason"), may_be_absent=
 LEDGER = Layout("record_releases", ("id", "added_in", "changed_in", "digest"),
                 filename="ledger.csv", may_be_absent=True)
 # In the order they are read and written: what a file refers to comes before it.
-LAYOUTS = (DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS, EVENTS,
-           REFERENCE_HOSTS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS,
+LAYOUTS = (ARCHIVES, DOCUMENT_TYPES, RECORDS, PEOPLE, ORGANISATIONS, COLLECTIONS, SUBJECTS,
+           EVENTS, REFERENCE_HOSTS, DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS, DOCUMENT_COLLECTIONS,
            DOCUMENT_SUBJECTS, DOCUMENT_EVENTS, RELATED, UNLINKED, RELEASES, WITHDRAWN, LEDGER)
 # Links of a document to a party, which carry the document's date.
 PARTY_LINKS = (DOCUMENT_PEOPLE, DOCUMENT_ORGANISATIONS)
@@ -387,6 +394,14 @@ def _source_url(value):
     return value
 
 
+def _record_source_url(value):
+    """A record's source: a page of any archive of archives.csv (checked as a whole)."""
+    problem = provenance.url_problem(value, any_archive=True)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def _optional_source_url(value):
     return _source_url(value) if value else ""
 
@@ -395,6 +410,10 @@ def _version(value):
     if not _VERSION.fullmatch(value):
         raise ValueError(f"{value!r} is not a version: write it as MAJOR.MINOR.PATCH, e.g. 1.3.0")
     return value
+
+
+def _optional_date(value):
+    return _date(value).text if value else ""
 
 
 def _day(value):
@@ -426,8 +445,11 @@ _LISTING = {"id": _id, "name": _required_text, "source_url": _source_url,
 _CHECKS = {
     "document_types": {"id": _id, "name": _required_text, "description": _text, "sent": _SENT},
     "documents": {"id": _id, "title": _required_text, "summary": _text, "type": _id,
-                  "source_url": _source_url, **dict.fromkeys(CITATION_COLUMNS, _text),
+                  "source_url": _record_source_url, **dict.fromkeys(CITATION_COLUMNS, _text),
+                  **dict.fromkeys(ARCHIVE_COLUMNS, _text), "release_date": _optional_date,
                   "date": _date},
+    "archives": {"id": _id, "name": _required_text, "host": _host,
+                 "citation": _required_text, "terms": _required_text},
     "people": {"id": _id, "name": _required(_name), "position": _text, "sources": _text,
                "born": _year, "died": _year, "aliases": _aliases},
     "organisations": {"id": _id, "name": _required(_name), "aliases": _aliases},

@@ -99,7 +99,7 @@ def register_output_renderer(datasette):
 @hookimpl
 def prepare_connection(conn):
     # chicago_citation(title, date[, archive, archive_reference, translator, source_url,
-    # version])
+    # version, source_archive, document_number, release_date, volume, page])
     conn.create_function("chicago_citation", -1, citations.chicago, deterministic=True)
 
 
@@ -113,9 +113,7 @@ def extra_template_vars(view_name, request, datasette):
         [citable] = await citables(database, [tilde_decode(request.url_vars["pks"])]) or [None]
         if citable is None:
             return {"citation": None}
-        citation = citations.chicago(citable.title, citable.date, citable.archive,
-                                     citable.archive_reference, citable.translator,
-                                     citable.source_url, citable.version)
+        citation = citable.note
         page = datasette.absolute_url(request, request.path)
         return {"citation": citation, "citation_meta": citations.highwire(citable),
                 "document_jsonld": citations.schema_org(citable, page)}

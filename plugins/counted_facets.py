@@ -47,7 +47,7 @@ where table_name = :table and column_name = :column and cast(value as text) = :t
 # Columns whose values are dates, listed in date order rather than by count.
 _IN_DATE_ORDER = {"year"}
 # Columns whose values are the ids of another table's rows, shown by those rows' names.
-_NAMED_BY = {("documents", "type"): "document_types"}
+_NAMED_BY = {("documents", "type"): "document_types", ("documents", "source_archive"): "archives"}
 _LIVE = """
 select {column} as value, count(*) as count from ({sql})
 where {column} is not null

@@ -229,7 +229,7 @@ def test_facets_are_headed_in_words_and_empty_ones_left_out(server, page):
     headings = page.locator(".facet-info-name strong").all_inner_texts()
     names = [heading.rsplit(None, 1)[0] for heading in headings]
     # The test sources place no document in any collection: that facet has nothing to show.
-    assert names == ["Type", "Events", "Year", "Subjects", "Date precision"]
+    assert names == ["Type", "Events", "Year", "Subjects", "Date precision", "Source archive"]
 
 
 def test_the_date_range_labels_sit_by_their_boxes(server, page):

@@ -38,7 +38,7 @@ def test_package_describes_tables_keys_licence_and_sources(package):
                               "document_organisations", "document_collections",
                               "document_subjects", "related_documents", "reference_hosts",
                               "unlinked_mentions", "events", "document_events", "releases",
-                              "withdrawn"}
+                              "withdrawn", "archives"}
     links = resources["document_people"]["schema"]
     assert links["primaryKey"] == ["document_id", "person_id", "role"]
     assert {"fields": ["person_id"], "reference": {"resource": "people", "fields": ["id"]}} in (

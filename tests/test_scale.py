@@ -84,7 +84,7 @@ async def test_facets_over_more_rows_than_the_live_limit_say_they_were_not_count
     assert data["filtered_table_rows_count"] > 500
     assert {name: facet["not_counted"] for name, facet in data["facet_results"].items()} == {
         "type": 500, "year": 500, "date_precision": 500, "collections": 500, "subjects": 500,
-        "events": 500}
+        "events": 500, "source_archive": 500}
     page = (await datasette.client.get(f"/archive/documents?{common}")).text
     shown = "{:,}".format(data["filtered_table_rows_count"])
     assert (f"Not counted: these {shown} rows are more than the 500 counted while you wait."
