@@ -140,6 +140,11 @@ EVENTS_IN_ORDER = """
 select id, name, date_start, date_end, document_count from events
 order by date_start, date_end desc, name"""
 
+# The archives the records come from, the most records first, for the home page.
+ARCHIVES_IN_USE = """
+select id, name, document_count from archives where document_count > 0
+order by document_count desc, name"""
+
 # Filters by a listing (plugins/listings.py), each with the array of its listings' names.
 LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections", "_event": "events"}
 # A date range's parameters (plugins/date_range.py): without "_", Datasette takes columns.

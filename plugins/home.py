@@ -34,8 +34,9 @@ def extra_template_vars(template, view_name, datasette, request):
                                                      tilde_encode(row["id"])))
                   for row in (await database.execute(pages.EVENTS_IN_ORDER)).rows]
         release = await _release(datasette)
+        archives = [dict(row) for row in (await database.execute(pages.ARCHIVES_IN_USE)).rows]
         return {"home": {"database": site.DATABASE, "figures": figures, "charts": charts,
-                         "events": events, "release": release,
+                         "events": events, "release": release, "archives": archives,
                          "dataset": _dataset(datasette, request, figures, release)}}
 
     return inner

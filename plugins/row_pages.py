@@ -11,8 +11,10 @@ from kwp_archive.sources import ALIAS_JOIN
 RECORDS = {table: f"select * from {table} where id = :id"
            for table in ("people", "organisations", "subjects", "collections", "events")}
 RECORDS["documents"] = """
-    select documents.*, document_types.name as type_name
+    select documents.*, document_types.name as type_name,
+        coalesce(archives.name, 'Wilson Center Digital Archive') as archive_name
     from documents join document_types on document_types.id = documents.type
+        left join archives on archives.id = documents.source_archive
     where documents.id = :id"""
 
 

@@ -40,9 +40,11 @@ def test_the_collection_holds_at_least_a_hundred_documents_of_1945_to_1956(colle
     assert min(years) >= 1945 and max(years) <= 1956
 
 
-def test_every_record_names_a_page_of_the_digital_archive(collection):
-    for row in collection.execute("select id, source_url from documents"):
-        assert provenance.url_problem(row["source_url"]) is None, row["id"]
+def test_every_record_names_a_page_of_its_archive(collection):
+    hosts = dict(collection.execute("select id, host from archives").fetchall())
+    for row in collection.execute("select id, source_url, source_archive from documents"):
+        assert provenance.url_problem(row["source_url"], any_archive=True) is None, row["id"]
+        assert provenance.host(row["source_url"]) == hosts[row["source_archive"]], row["id"]
     for table in ("collections", "subjects"):
         for row in collection.execute(f"select id, source_url from {table}"):
             assert provenance.url_problem(row["source_url"]) is None, row["id"]
