@@ -190,4 +190,5 @@ async def test_the_feed_parses_as_atom(ds):
     entries = feed.findall(f"{atom}entry")
     assert len(entries) == 20
     assert all(entry.find(f"{atom}category").get("term") == "1.0.0" for entry in entries)
-    assert 'type="application/atom+xml"' in (await ds.client.get("/")).text
+    home = (await ds.client.get("/")).text
+    assert 'type="application/atom+xml"' in home and 'href="/feed.atom">a feed of' in home
