@@ -227,14 +227,14 @@ _NAMES = """coalesce((
             JOIN {names} ON {names}.id = {links}.{key}
             WHERE {links}.document_id = as_read.id ORDER BY {names}.name
         )), '[]')"""
-# A record's releases from the ledger; one it does not hold is new in the version being
-# built (the last of releases.csv), or in none where there are no releases.
+# A record's releases from the ledger, written before the documents (a lookup by its key);
+# one it does not hold is new in the version being built, or in none without releases.
 _RELEASED = """
-    coalesce((SELECT {column} FROM temp.as_read_record_releases AS ledger
-              WHERE ledger.id = as_read.id),
-             (SELECT version FROM temp.as_read_releases ORDER BY line DESC LIMIT 1), '')"""
+    coalesce((SELECT {column} FROM record_releases WHERE record_releases.id = as_read.id),
+             (SELECT version FROM releases ORDER BY rowid DESC LIMIT 1), '')"""
+# A record's archive, by its address's host (archives.host is unique, so indexed).
 _ARCHIVE = f"""
-    coalesce((SELECT id FROM temp.as_read_archives AS archives
+    coalesce((SELECT id FROM archives
               WHERE archives.host = {_HOST.format(url="as_read.source_url")}), '')"""
 _DOCUMENTS = """
 INSERT INTO documents ({columns}, {arrays}, added_in, changed_in, source_archive)

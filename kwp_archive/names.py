@@ -45,7 +45,7 @@ _SYLLABIC_OR_RUN = re.compile(f"{_SYLLABIC.pattern}|(?:(?!{_SYLLABIC.pattern}).)
 CONVENTIONAL = {"song": "sung", "sung": "song"}
 
 
-def _plain(text):
+def plain(text):
     """Lowercase, without diacritics or apostrophes; Hangul and Hanja as they are."""
     text = text.lower()
     if _SYLLABIC.search(text):
@@ -66,7 +66,7 @@ def fold_letters(text):
 def _syllables(name):
     """A name's syllables, each word first brought to its surname spelling if it is one."""
     syllables = []
-    for word in _plain(name).split():
+    for word in plain(name).split():
         word = SURNAMES.get(word.strip(".,;:()"), word)
         for syllable in _SYLLABLE_BREAK.split(word):
             # Without the dots of "A.I.", and each Hangul or Hanja character on its own.
@@ -126,7 +126,7 @@ def sort_name(name) -> str:
     Sung"), so that people list by surname, not by first name or initial."""
     words = str(name or "").split()
     initial = words[0].endswith(".") if words else False  # "I. S. Byakov", not Yi
-    if len(words) < 2 or (not initial and _plain(words[0]) in EAST_ASIAN_SURNAMES):
+    if len(words) < 2 or (not initial and plain(words[0]) in EAST_ASIAN_SURNAMES):
         return " ".join(words)
     return f"{words[-1]}, {' '.join(words[:-1])}"
 

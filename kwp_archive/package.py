@@ -23,10 +23,13 @@ _MAY_BE_EMPTY = {"summary", "aliases", "position", "born", "died", "sources", "d
                  "archive", "archive_reference", "translator", "original_language"}
 
 
+# The release a database was built as: the last of releases.csv.
+RELEASE = "select version, date, summary from releases order by rowid desc limit 1"
+
+
 def release(connection):
     """(version, date, summary) of the release a database was built as, or None."""
-    row = connection.execute(
-        "select version, date, summary from releases order by rowid desc limit 1").fetchone()
+    row = connection.execute(RELEASE).fetchone()
     return tuple(row) if row else None
 
 

@@ -145,8 +145,7 @@ def _citation_files(database, directory):
         connection.row_factory = sqlite3.Row
         ids = [row[0] for row in connection.execute("select id from documents order by rowid")]
         cited = citations.in_order(connection.execute(
-            citations.CITABLE_DOCUMENTS.replace(":ids", "?"), (json.dumps(ids),)).fetchall(),
-            ids)
+            citations.CITABLE_DOCUMENTS, {"ids": json.dumps(ids)}).fetchall(), ids)
     for extension, write in CITATION_FILES.items():
         (directory / f"collection.{extension}").write_text(write(cited), encoding="utf-8")
 

@@ -12,7 +12,6 @@ Parentheses are not grouping: the page says how the search was read (described()
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from . import names
@@ -44,7 +43,7 @@ class Term:
         star, key = "*" if self.prefix else "", names.fold(self.text)
         phrase = '"' + " ".join(self.words) + '"' + star
         if self.prefix and len(self.words) == 1:
-            word = _plain(self.words[0])
+            word = names.plain(self.words[0])
             phrase = " OR ".join([phrase] + [f'"{stem}"' for stem in sorted(stems)
                                              if word.startswith(stem) and stem != word])
         return f'({phrase} OR {NAME_KEYS} : "{key}"{star})' if key else f"({phrase})"
@@ -94,12 +93,6 @@ def described(text) -> str:
 STEM_CUT, MIN_STEM = 3, 4
 
 
-def _plain(word):
-    """A word as the index's tokenizer keeps it: lowercase, without diacritics."""
-    return "".join(char for char in unicodedata.normalize("NFKD", word.lower())
-                   if not unicodedata.combining(char))
-
-
 def stem_candidates(text) -> list:
     """The stems each one-word prefix the reader typed may stand for in the index: the prefix
     cut by one to STEM_CUT letters, none shorter than MIN_STEM."""
@@ -107,7 +100,7 @@ def stem_candidates(text) -> list:
     for clause in parse(text):
         for term in clause:
             if term.prefix and len(term.words) == 1:
-                word = _plain(term.words[0])
+                word = names.plain(term.words[0])
                 found.update(word[:end] for end in range(max(MIN_STEM, len(word) - STEM_CUT),
                                                           len(word)))
     return sorted(found)

@@ -413,6 +413,7 @@ def _version(value):
 
 
 def _optional_date(value):
+    """A partial date as written (an event's, a release date), or "" where none is given."""
     return _date(value).text if value else ""
 
 
@@ -435,7 +436,7 @@ _date = functools.lru_cache(maxsize=1 << 14)(dates.parse)
 _required_text = _required(_text)
 _ROLE = _one_of(ROLES, "a role; use one of: " + ", ".join(ROLES))
 _BASIS = _one_of(BASES, "a basis; use one of: " + ", ".join(BASES))
-_DAY_OR_LESS = _required(lambda value: _date(value).text)
+_DATE_GIVEN = _required(_optional_date)
 _RELATION = _one_of(RELATIONS, "a relation; use one of: " + ", ".join(RELATIONS))
 _SENT = _one_of(SENT, "yes, no or empty (no): say whether documents of this type are sent to "
                       "someone")
@@ -454,8 +455,8 @@ _CHECKS = {
                "born": _year, "died": _year, "aliases": _aliases},
     "organisations": {"id": _id, "name": _required(_name), "aliases": _aliases},
     "collections": _LISTING, "subjects": _LISTING,
-    "events": {"id": _id, "name": _required(_name), "date_start": _DAY_OR_LESS,
-               "date_end": _DAY_OR_LESS, "description": _required_text,
+    "events": {"id": _id, "name": _required(_name), "date_start": _DATE_GIVEN,
+               "date_end": _DATE_GIVEN, "description": _required_text,
                "sources": _required_text},
     "reference_hosts": {"host": _host, "kind": _required_text, "why": _required_text},
     "document_people": {"document_id": _id, "person_id": _id, "role": _ROLE},

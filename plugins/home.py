@@ -4,7 +4,7 @@ page (templates/pages/about.html)."""
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
-from kwp_archive import dates, pages, site
+from kwp_archive import dates, package, pages, site
 
 
 @hookimpl
@@ -46,8 +46,7 @@ async def _release(datasette):
     """The release the database was built as (version, date, summary), or None."""
     if site.DATABASE not in datasette.databases:
         return None
-    row = (await datasette.get_database(site.DATABASE).execute(
-        "select version, date, summary from releases order by rowid desc limit 1")).first()
+    row = (await datasette.get_database(site.DATABASE).execute(package.RELEASE)).first()
     return dict(row) if row else None
 
 

@@ -50,15 +50,21 @@ async def robots(datasette, request):
     return Response.text(_ROBOTS.format(sitemap=_absolute(datasette, request, "/sitemap.xml")))
 
 
-async def _addresses(datasette, request):
-    database = datasette.get_database(site.DATABASE)
-    yield _absolute(datasette, request, "/")
-    yield _absolute(datasette, request, "/about")
-    for table in PAGES:
-        for row in (await database.execute(f"select id from {table} order by rowid",
-                                           custom_time_limit=10_000)).rows:
-            yield datasette.absolute_url(request, datasette.urls.row(
-                site.DATABASE, table, tilde_encode(row["id"])))
+# Every record's page, in the sitemap's order; a file's share read with LIMIT and OFFSET, so
+# that no request holds a million addresses.
+_RECORD_PAGES = " union all ".join(f"select '{table}' as page_table, id from {table}"
+                                   for table in PAGES) + " limit :limit offset :offset"
+
+
+async def _addresses(datasette, request, first, count):
+    """The sitemap's addresses from the `first`: the home and About pages, then the records'."""
+    fixed = [_absolute(datasette, request, path) for path in ("/", "/about")]
+    addresses = fixed[first:first + count]
+    rows = await datasette.get_database(site.DATABASE).execute(_RECORD_PAGES, {
+        "limit": count - len(addresses), "offset": max(0, first - len(fixed))},
+        custom_time_limit=10_000)
+    return addresses + [datasette.absolute_url(request, datasette.urls.row(
+        site.DATABASE, row["page_table"], tilde_encode(row["id"]))) for row in rows.rows]
 
 
 def _xml(kind, tag, addresses):
@@ -68,15 +74,15 @@ def _xml(kind, tag, addresses):
 
 async def sitemap(datasette, request):
     """/sitemap.xml, or with more than PER_FILE pages an index of /sitemap-N.xml."""
-    addresses = [address async for address in _addresses(datasette, request)]
+    counts = await datasette.get_database(site.DATABASE).table_counts(limit=1000)
+    total = 2 + sum(counts.get(table) or 0 for table in PAGES)
     part = request.url_vars.get("part")
-    if part is not None:
-        return _xml("urlset", "url", addresses[(int(part) - 1) * PER_FILE:int(part) * PER_FILE])
-    if len(addresses) <= PER_FILE:
-        return _xml("urlset", "url", addresses)
-    parts = range(1, (len(addresses) - 1) // PER_FILE + 2)
-    return _xml("sitemapindex", "sitemap",
-                [_absolute(datasette, request, f"/sitemap-{part}.xml") for part in parts])
+    if part is None and total > PER_FILE:
+        return _xml("sitemapindex", "sitemap", [
+            _absolute(datasette, request, f"/sitemap-{number}.xml")
+            for number in range(1, (total - 1) // PER_FILE + 2)])
+    first = (int(part or 1) - 1) * PER_FILE
+    return _xml("urlset", "url", await _addresses(datasette, request, first, PER_FILE))
 
 
 async def feed(datasette, request):
