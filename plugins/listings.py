@@ -1,13 +1,30 @@
 """The archive's listings, subjects and collections, as filters of the documents table
 (?_subject=<id>, ?_collection=<id>); each listing's document count links to them (cells.py).
 Datasette's ?_through= says the same, but 0.65 names its parameter :p0 as the first column
-filter does, so that ?_through=...&type=letter finds nothing."""
+filter does, so that ?_through=...&type=letter finds nothing.
+
+A listing alone is counted by the build (its document_count): Datasette's count(*) of the
+filter looks up each of its documents, which at a million documents is the slowest part of the
+page, and the page says the build's count instead (?_nocount=1 on the page, set here)."""
+
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from kwp_archive.derived import ARRAY_SOURCES
 from kwp_archive.pages import LISTING_FILTERS, in_listing
+
+# Arguments that choose how the rows are shown, not which: a listing with only these is alone.
+_PRESENTATION = {"_sort", "_sort_desc", "_next", "_size", "_facet", "_facet_array",
+                 "_col", "_nocol", "_nofacet", "_nosuggest", "_labels", "_nocount", "_chart"}
+
+
+def _alone(names):
+    """Whether the arguments, by name, choose one listing and nothing else: its count is then
+    the build's."""
+    chosen = [name for name in names if name not in _PRESENTATION]
+    return len(chosen) == 1 and chosen[0] in LISTING_FILTERS
 
 
 @hookimpl
@@ -17,16 +34,49 @@ def filters_from_request(request, table, database, datasette):
 
     async def inner():
         where, params, human = [], {}, []
+        counted = request.args.get("_nocount") and _alone(
+            name for name in request.args.keys() for _ in request.args.getlist(name))
         for argument, array in LISTING_FILTERS.items():
             links, key, names = ARRAY_SOURCES[array]
             for number, listing_id in enumerate(request.args.getlist(argument)):
                 parameter = f"{argument[1:]}_{number}"
                 named = (await datasette.get_database(database).execute(
-                    f"select name from {names} where id = :id", {"id": listing_id})).first()
+                    f"select name, document_count from {names} where id = :id",
+                    {"id": listing_id})).first()
                 where.append(in_listing(links, key, parameter))
                 params[parameter] = listing_id
                 # Not {...!r}: a name with an apostrophe would show in double quotes.
-                human.append(f"in the {array[:-1]} “{named['name'] if named else listing_id}”")
+                said = f"in the {array[:-1]} “{named['name'] if named else listing_id}”"
+                if counted:
+                    count = named["document_count"] if named else 0
+                    said += f" ({count:,} document{'' if count == 1 else 's'})"
+                human.append(said)
         return FilterArguments(where, params, human)
 
     return inner
+
+
+def _counted_by_the_build(scope):
+    """The query string of a page of the documents table: with _nocount=1 where one listing
+    alone is chosen, without it otherwise (a link from such a page keeps it, and a page of
+    the listing and a type, say, is counted by Datasette)."""
+    args = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    kept = [(name, value) for name, value in args if name != "_nocount"]
+    if _alone(name for name, _ in kept):
+        kept.append(("_nocount", "1"))
+    return urlencode(kept).encode("latin-1")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    # Only the HTML page: the JSON and CSV give Datasette's own count, as their readers expect.
+    path = datasette.urls.table("archive", "documents")
+
+    def wrap(app):
+        async def counted(scope, receive, send):
+            if scope["type"] == "http" and scope["path"] == path and any(
+                    name.encode() in scope["query_string"] for name in LISTING_FILTERS):
+                scope = dict(scope, query_string=_counted_by_the_build(scope))
+            await app(scope, receive, send)
+        return counted
+    return wrap

@@ -267,6 +267,32 @@ async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
         assert (value, count) in facets(data, column), path
 
 
+async def test_a_listing_alone_says_the_builds_count_and_any_other_page_counts_live(
+        generated_db, tmp_path):
+    """The page of one listing says its document_count (changed here in a copy, so that the
+    page shows the change) instead of counting; with a column filter too, or as JSON, the
+    rows are counted, even where the address asks for no count."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(generated_db, copy)
+    connection = sqlite3.connect(copy)
+    connection.execute("update subjects set document_count = 43210 where id = 'subject-0002'")
+    live, letters = connection.execute(
+        "select count(*), sum(type = 'letter') from documents where id in "
+        "(select document_id from document_subjects where subject_id = 'subject-0002')"
+    ).fetchone()
+    connection.commit()
+    connection.close()
+    changed = make_datasette(copy)
+    alone = (await changed.client.get("/archive/documents?_subject=subject-0002")).text
+    assert "(43,210 documents)" in alone and f"{live:,} rows" not in alone
+    data = (await changed.client.get("/archive/documents.json?_subject=subject-0002")).json()
+    assert data["filtered_table_rows_count"] == live
+    for path in ("?_subject=subject-0002&type=letter",
+                 "?_subject=subject-0002&type=letter&_nocount=1"):
+        page = (await changed.client.get("/archive/documents" + path)).text
+        assert f"{letters:,} rows" in page and "43,210" not in page, path
+
+
 @pytest.fixture
 def ranking_50(generated, monkeypatch):
     """The site with the search query's ranking limit at 50 instead of RANK_LIMIT, so that
