@@ -124,7 +124,9 @@ def chicago(title, date, archive="", archive_reference="", translator="", source
         released = release_date and f"released {dates.human(release_date)}"
         parts = (title_and_date, document_number, released, PUBLISHERS[source_archive][1])
     elif source_archive == "frus":
-        parts = (title_and_date, volume, document_number and f"Document {document_number}",
+        # The volume's title where its page was read; the series' name at the least.
+        parts = (title_and_date, volume or PUBLISHERS[source_archive][1],
+                 document_number and f"Document {document_number}",
                  page and f"page {page}")
     else:
         parts = (title_and_date, PUBLISHER, archive, archive_reference)
