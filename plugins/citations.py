@@ -97,13 +97,6 @@ def register_output_renderer(datasette):
 
 
 @hookimpl
-def prepare_connection(conn):
-    # chicago_citation(title, date[, archive, archive_reference, translator, source_url,
-    # version, source_archive, document_number, release_date, volume, page])
-    conn.create_function("chicago_citation", -1, citations.chicago, deterministic=True)
-
-
-@hookimpl
 def extra_template_vars(view_name, request, datasette):
     if view_name != "row" or request is None or request.url_vars.get("table") != "documents":
         return {}

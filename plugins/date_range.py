@@ -1,21 +1,14 @@
 """A date range on the documents table (?_date_from=1956-08&_date_to=1956-10) and in SQL
-(first_day, last_day), with partial dates understood: a document is in the range when the
-days its date can mean overlap it, so "1956-09" is in a range that ends on 1956-09-10. (On
-the table the parameters start with "_", pages.DATE_RANGE says why; the canned search query
-takes date_from and date_to.)"""
+(first_day, last_day: kwp_archive/connection.py), with partial dates understood: a document
+is in the range when the days its date can mean overlap it, so "1956-09" is in a range that
+ends on 1956-09-10. (On the table the parameters start with "_", pages.DATE_RANGE says why;
+the canned search query takes date_from and date_to.)"""
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from kwp_archive import dates
 from kwp_archive.pages import DATE_RANGE as PARAMETERS
-
-
-@hookimpl
-def prepare_connection(conn):
-    conn.create_function("first_day", 1, dates.first_day, deterministic=True)
-    conn.create_function("last_day", 1, dates.last_day, deterministic=True)
-
 
 # Each end of a range: the word that says it, the column it bounds, the day it stands for.
 _ENDS = (("from", "date_end >=", dates.first_day, "range_start"),
