@@ -12,6 +12,14 @@ from conftest import make_datasette
 from kwp_archive import pipeline
 
 RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+# One FTS5 step each, which no time limit interrupts: some 9 s of a core on the test
+# documents (a NEAR of 5,000 prefixes), and 140 MB (30,000 phrases).
+NEAR = ("select count(*) from documents_fts where documents_fts match (select 'NEAR(' || "
+        "group_concat('a*', ' ') || ', 100000)' from (with recursive r(i) as (select 1 union "
+        "all select i + 1 from r where i < 5000) select i from r))")
+PHRASES = ("with recursive r(n, s) as (select 1, 'a' union all select n + 1, s || ' OR a' from r "
+           "where n < 30000) select count(*) from documents_fts "
+           "where documents_fts match (select s from r where n = 30000)")
 
 
 @pytest.mark.parametrize("sql", [
@@ -188,6 +196,15 @@ COSTLY = [
      + ",+100000)", "a raw search is at most 16 terms"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by nope"),
     ("/archive/documents.json?_sort_desc=nope", "Cannot sort table by nope"),
+    # A full-text expression in a reader's SQL is one FTS5 step, of any cost: tried first.
+    ("/archive.json?" + urllib.parse.urlencode({"sql": NEAR}), "full-text query would take"),
+    ("/archive.json?sql=" + urllib.parse.quote(
+        PHRASES.replace("documents_fts", "DOCUMENTS_FTS"), safe="").replace("_", "%5F"),
+     "full-text query would take"),
+    ("/archive/documents.json?" + urllib.parse.urlencode({"_where": "rowid in (select rowid "
+                                                          "from documents_fts where "
+                                                          "documents_fts match 'kim')"}),
+     "_where may not search the full-text index"),
 ]
 
 
@@ -274,3 +291,40 @@ async def test_an_address_past_the_limit_is_refused_before_datasette_reads_it(ds
     response = await ds.client.get("/archive/documents.json?" + "&".join(
         ["_facet=type"] * 3000))
     assert response.status_code == 414 and "longer than 16,384 bytes" in response.text
+
+
+def _trials_running():
+    """The full-text trials (kwp_archive/trial.py) running on this machine."""
+    import pathlib
+    found = []
+    for process in pathlib.Path("/proc").glob("[0-9]*"):
+        try:
+            if b"kwp_archive.trial" in (process / "cmdline").read_bytes():
+                found.append(process.name)
+        except OSError:
+            pass  # ended meanwhile
+    return found
+
+
+async def test_full_text_in_a_readers_sql_answers_and_a_costly_one_holds_no_other_page(ds):
+    """A full-text query of a reader's own is tried in a process of its own: a sound one
+    answers as SQLite would, a costly one is refused, and while it is tried another page
+    answers; no trial is left running."""
+    import asyncio
+    import sqlite3
+    sound = "select count(*) from documents_fts where documents_fts match 'plenum'"
+    response = await ds.client.get("/archive.json?" + urllib.parse.urlencode({"sql": sound}))
+    connection = sqlite3.connect(ds.databases["archive"].path)
+    assert response.json()["rows"] == [list(connection.execute(sound).fetchone())]
+    connection.close()
+    finished = []
+
+    async def get(path, name):
+        await ds.client.get(path)
+        finished.append(name)
+
+    await asyncio.gather(
+        get("/archive.json?" + urllib.parse.urlencode({"sql": PHRASES}), "costly"),
+        get("/archive/documents?type=letter", "ordinary"))
+    assert finished == ["ordinary", "costly"]
+    assert _trials_running() == []
