@@ -32,8 +32,13 @@ SETTINGS = {
 # Connections and requests at once, past which the server answers 503 rather than take
 # more: each holds a socket and memory. The soak runs 64 readers at once.
 MAX_CONCURRENT = 256
-# How long an idle kept-alive connection is held, in seconds.
-KEEP_ALIVE = 5
+# How long an idle kept-alive connection is held, in seconds; and how long one may take to send
+# a request's head (uvicorn waits for ever: 20,500 half-sent requests once took every file the
+# server could open, and it logged "Too many open files" 323,583 times).
+KEEP_ALIVE = HALF_SENT = 5
+# Connections open at once, past which a new one is closed as it comes, so that the server
+# never runs out of files: at most a thousand, and a hundred fewer than it may open.
+MAX_OPEN = 1024
 # The longest address written to the log: a 90 KB address would be 90 KB of log a request.
 LOGGED_PATH = 300
 
@@ -68,16 +73,49 @@ def _log_config():
     return config
 
 
+def _protocol():
+    """Uvicorn's HTTP/1.1 protocol, closing a connection that has sent no complete request
+    HALF_SENT seconds after it opened or after its last answer, and one past MAX_OPEN."""
+    import resource
+
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    most = min(MAX_OPEN, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 100)
+
+    class Bounded(H11Protocol):
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            if len(self.connections) > most:
+                transport.abort()
+            else:
+                self._wait_for_a_request()
+
+        def on_response_complete(self):
+            super().on_response_complete()
+            self._wait_for_a_request()
+
+        def _wait_for_a_request(self):
+            self.loop.call_later(HALF_SENT, self._close_unless_answering, self.cycle)
+
+        def _close_unless_answering(self, cycle_then):
+            idle = cycle_then is None or cycle_then.response_complete
+            if self.cycle is cycle_then and idle and not self.transport.is_closing():
+                self.transport.abort()
+
+    return Bounded
+
+
 def serve(database, inspect_file, host="127.0.0.1", port=8001):
     """Serve as `datasette serve` does (its startup hooks, then uvicorn), with uvicorn's own
-    bounds that the command does not pass: connections at once, idle time, logged length."""
+    bounds that the command does not pass (connections at once, idle time, logged length),
+    and those it has not (half-sent requests, open connections)."""
     import uvicorn
 
     site = datasette(database, inspect_file)
     asyncio.run(site.invoke_startup())
     uvicorn.run(site.app(), host=host, port=port, log_level="info", lifespan="on", workers=1,
                 limit_concurrency=MAX_CONCURRENT, timeout_keep_alive=KEEP_ALIVE,
-                log_config=_log_config())
+                http=_protocol(), log_config=_log_config())
 
 
 def served(database, beside):

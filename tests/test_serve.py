@@ -130,3 +130,41 @@ def test_the_server_logs_an_address_cut_and_refuses_one_past_the_limit(archive_d
             assert error.code == 414 and b"longer than 16,384 bytes" in error.read()
         log = running.output()
     assert "x" * 1_000 not in log and "x" * (LOGGED_PATH - 50) in log
+
+
+def test_half_sent_requests_are_cut_off_and_open_connections_bounded(server):
+    """A connection that sends only part of a request's head is closed after HALF_SENT
+    seconds, while whole requests are answered; past MAX_OPEN connections a new one is
+    closed as it comes, and the server still answers."""
+    import socket
+    import time
+
+    from kwp_archive.site import HALF_SENT, MAX_OPEN
+
+    base, _ = server
+    port = int(base.rsplit(":", 1)[1])
+
+    def connect():
+        return socket.create_connection(("127.0.0.1", port), timeout=HALF_SENT + 5)
+
+    half_sent = [connect() for _ in range(3)]
+    for connection in half_sent:
+        connection.sendall(b"GET /archive HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    started = time.monotonic()
+    assert fetch_json(base + "/archive.json")["database"] == "archive"
+    for connection in half_sent:
+        assert connection.recv(1) == b""  # closed by the server
+        connection.close()
+    assert HALF_SENT - 1 < time.monotonic() - started < HALF_SENT + 4
+    flood = [connect() for _ in range(MAX_OPEN + 50)]
+    try:
+        for connection in flood[-10:]:
+            connection.settimeout(2)
+            try:
+                assert connection.recv(1) == b""
+            except ConnectionResetError:
+                pass  # closed as it came, unread
+    finally:
+        for connection in flood:
+            connection.close()
+    assert fetch_json(base + "/archive.json")["database"] == "archive"
