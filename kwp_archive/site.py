@@ -33,8 +33,8 @@ SETTINGS = {
 # more: each holds a socket and memory. The soak runs 64 readers at once.
 MAX_CONCURRENT = 256
 # How long an idle kept-alive connection is held, in seconds; and how long one may take to send
-# a request's head (uvicorn waits for ever: 20,500 half-sent requests once took every file the
-# server could open, and it logged "Too many open files" 323,583 times).
+# a request's head (uvicorn waits for ever: half-sent requests once took every file the server
+# could open, README's limits say more).
 KEEP_ALIVE = HALF_SENT = 5
 # Connections open at once, past which a new one is closed as it comes, so that the server
 # never runs out of files: at most a thousand, and a hundred fewer than it may open.

@@ -1,7 +1,7 @@
 """A reader's full-text SQL, run first in a process of its own that can be stopped.
 
-One FTS5 step reads every term of its expression, and no time limit interrupts a step: a NEAR
-of 2,000 prefixes held a worker for 13 s, 30,000 phrases OR'd together grew it by 160 MB.
+One FTS5 step reads every term of its expression, and no time limit interrupts a step: a long
+expression held a worker for many seconds, or grew it by hundreds of MB (README's limits).
 plugins/full_text_trial.py runs such SQL here before Datasette does, and refuses it if this
 process runs past MAX_CPU seconds or MAX_GROWTH bytes; otherwise Datasette runs it as usual.
 

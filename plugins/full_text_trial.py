@@ -7,19 +7,17 @@ other way to them, and this database no view or trigger that reads them."""
 import asyncio
 import json
 import os
-import re
 import signal
 import sys
 from urllib.parse import parse_qsl
 
 from datasette import Response, hookimpl
+from datasette.utils import derive_named_parameters
 
 from kwp_archive import trial
 
 # In any case: SQLite's names are ASCII case-insensitive ("DOCUMENTS_FTS" is the same table).
 _FULL_TEXT = "_fts"
-# Datasette's own reading of :named parameters in a reader's SQL (datasette.utils).
-_PARAMETER = re.compile(r":([a-zA-Z0-9_]+)")
 # Trials at once: each is a process of up to 100 MB and two seconds of a core.
 _TRIALS = asyncio.Semaphore(2)
 _WALL = 10  # seconds a trial may wait for a core, beyond its own two of CPU
@@ -32,13 +30,15 @@ def _refusal(path, message):
 
 
 async def _try(database, sql, args):
-    params = {name: args.get(name, "") for name in _PARAMETER.findall(sql)}
+    """How the trial of `sql` on `database` (a Datasette Database) ended; its parameters as
+    Datasette binds them, each the first value of its name, or empty."""
+    params = {name: args.get(name, "") for name in await derive_named_parameters(database, sql)}
     async with _TRIALS:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kwp_archive.trial", stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True)  # its own group, to stop whole
-        request = json.dumps({"database": database, "sql": sql, "params": params}).encode()
+        request = json.dumps({"database": database.path, "sql": sql, "params": params}).encode()
         try:
             out, _ = await asyncio.wait_for(process.communicate(request), _WALL)
         except TimeoutError:
@@ -69,7 +69,7 @@ async def _refused(datasette, path, args):
     firsts = {}
     for name, value in args:
         firsts.setdefault(name, value)
-    if await _try(database.path, sql, firsts) in ("time", "memory"):
+    if await _try(database, sql, firsts) in ("time", "memory"):
         return (f"this full-text query would take more than {trial.MAX_CPU} seconds or 100 MB "
                 "in one step: use fewer terms (the search page's fts_query() keeps them few)")
     return None
