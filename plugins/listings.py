@@ -5,7 +5,8 @@ filter does, so that ?_through=...&type=letter finds nothing.
 
 A listing alone is counted by the build (its document_count): Datasette's count(*) of the
 filter looks up each of its documents, which at a million documents is the slowest part of the
-page, and the page says the build's count instead (?_nocount=1 on the page, set here)."""
+page, and the page says the build's count instead (?_nocount=1 on the page, set here; the
+page's links to other formats keep it, so that their count is null: take it away to count)."""
 
 from urllib.parse import parse_qsl, urlencode
 
@@ -27,6 +28,15 @@ def _alone(names):
     return len(chosen) == 1 and chosen[0] in LISTING_FILTERS
 
 
+def _listing_alone(request):
+    """The (array, id) of the one listing a page of documents chooses alone, or None."""
+    names = [name for name in request.args.keys() for _ in request.args.getlist(name)]
+    if not _alone(names):
+        return None
+    argument = next(name for name in names if name in LISTING_FILTERS)
+    return LISTING_FILTERS[argument], request.args.get(argument)
+
+
 @hookimpl
 def filters_from_request(request, table, database, datasette):
     if table != "documents" or not any(name in request.args for name in LISTING_FILTERS):
@@ -34,24 +44,36 @@ def filters_from_request(request, table, database, datasette):
 
     async def inner():
         where, params, human = [], {}, []
-        counted = request.args.get("_nocount") and _alone(
-            name for name in request.args.keys() for _ in request.args.getlist(name))
         for argument, array in LISTING_FILTERS.items():
             links, key, names = ARRAY_SOURCES[array]
             for number, listing_id in enumerate(request.args.getlist(argument)):
                 parameter = f"{argument[1:]}_{number}"
                 named = (await datasette.get_database(database).execute(
-                    f"select name, document_count from {names} where id = :id",
-                    {"id": listing_id})).first()
+                    f"select name from {names} where id = :id", {"id": listing_id})).first()
                 where.append(in_listing(links, key, parameter))
                 params[parameter] = listing_id
                 # Not {...!r}: a name with an apostrophe would show in double quotes.
-                said = f"in the {array[:-1]} “{named['name'] if named else listing_id}”"
-                if counted:
-                    count = named["document_count"] if named else 0
-                    said += f" ({count:,} document{'' if count == 1 else 's'})"
-                human.append(said)
+                human.append(f"in the {array[:-1]} “{named['name'] if named else listing_id}”")
         return FilterArguments(where, params, human)
+
+    return inner
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    """The build's count of a listing's documents, which the page says (its template sets
+    Datasette's count to it) where it counts none itself."""
+    alone = (view_name == "table" and table == "documents" and request is not None
+             and request.args.get("_nocount") and _listing_alone(request))
+    if not alone:
+        return {}
+
+    async def inner():
+        array, listing_id = alone
+        row = (await datasette.get_database(database).execute(
+            f"select document_count from {ARRAY_SOURCES[array][2]} where id = :id",
+            {"id": listing_id})).first()
+        return {"listing_count": row[0] if row else 0}
 
     return inner
 
