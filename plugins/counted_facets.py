@@ -143,8 +143,9 @@ class CountedFacet(Facet):
             # A filtered column's own facet: its one value, on as many rows as the page has.
             params["value"] = chosen.pop(column)
         if len(chosen) == 2:
+            # The build counts the columns among two values, not an array's items (derived.py).
             order = COUNTED_FACETS.get(self.table, ())
-            if any(name not in order for name in chosen):
+            if column not in order or any(name not in order for name in chosen):
                 return None
             chosen = dict(sorted(chosen.items(), key=lambda filter: order.index(filter[0])))
         for number, (filter, value) in enumerate(chosen.items()):
