@@ -136,6 +136,16 @@ SELECT 'documents', '{array}', listed.name, '{other}', other.name, count(*)
 FROM temp.listed_{array} AS listed
 JOIN temp.listed_{other} AS other ON other.document_id = listed.document_id
 GROUP BY listed.name, other.name;"""
+# A listing's documents by their counted columns, and from it the columns among a listing's
+# documents of one value (?_subject=...&type=letter): facet_triples, the listing first.
+_LISTED_CUBE = """
+CREATE TEMP TABLE listed_cube AS
+SELECT name, {columns}, count(*) AS count FROM temp.listed_{array} GROUP BY name, {columns};"""
+_LISTED_TRIPLES = """
+INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
+    second_filter_column, second_filter_value, column_name, value, count)
+SELECT 'documents', '{array}', name, '{filter}', {filter}, '{column}', {column}, sum(count)
+FROM temp.listed_cube GROUP BY name, {filter}, {column};"""
 # Arrays of the rows themselves (a party's roles) are counted from the arrays.
 _ARRAY_ITEMS = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
@@ -157,6 +167,11 @@ def _array_counts():
                                        column=column, value=column)
         for other in ARRAY_SOURCES:
             yield _TWO_LISTINGS.format(array=array, other=other)
+        columns = COUNTED_FACETS["documents"]
+        yield _LISTED_CUBE.format(array=array, columns=", ".join(columns))
+        for filter, column in itertools.permutations(columns, 2):
+            yield _LISTED_TRIPLES.format(array=array, filter=filter, column=column)
+        yield "DROP TABLE temp.listed_cube;\n"
 
 
 COUNTS = "".join((

@@ -4,9 +4,9 @@ not count them again on every view.
 
 The page's filters are read from its arguments, never its SQL. The build's counts answer the
 whole table (facet_counts), a page of one counted value, a column's (?year=1956), a
-listing's (?_subject=...) or a year's date range (facet_pairs), and one of two counted values
-(facet_triples). Any other page is counted live if it has few enough rows (live_limit), else
-said not counted."""
+listing's (?_subject=...) or a year's date range (facet_pairs), and one of two counted values,
+or of a listing and a value (facet_triples). Any other page is counted live if it has few
+enough rows (live_limit), else said not counted."""
 
 import json
 
@@ -143,9 +143,12 @@ class CountedFacet(Facet):
             # A filtered column's own facet: its one value, on as many rows as the page has.
             params["value"] = chosen.pop(column)
         if len(chosen) == 2:
-            # The build counts the columns among two values, not an array's items (derived.py).
-            order = COUNTED_FACETS.get(self.table, ())
-            if column not in order or any(name not in order for name in chosen):
+            # The build counts the columns among two values, or a listing's and a value: not
+            # an array's items, nor among two listings (derived.py); a listing goes first.
+            columns = COUNTED_FACETS.get(self.table, ())
+            order = (*ARRAY_SOURCES, *columns) if self.table == "documents" else columns
+            if (column not in columns or any(name not in order for name in chosen)
+                    or all(name in ARRAY_SOURCES for name in chosen)):
                 return None
             chosen = dict(sorted(chosen.items(), key=lambda filter: order.index(filter[0])))
         for number, (filter, value) in enumerate(chosen.items()):

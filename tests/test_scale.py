@@ -267,19 +267,28 @@ async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
         assert (value, count) in facets(data, column), path
 
 
-async def test_a_listing_alone_says_the_builds_count_and_any_other_page_counts_live(
+async def test_a_listings_page_says_the_builds_counts_and_any_other_page_counts_live(
         generated_db, tmp_path):
-    """The page of one listing says its document_count (changed here in a copy, so that the
-    page shows the change) instead of counting; with a column filter too, or as JSON, the
-    rows are counted, even where the address asks for no count."""
+    """The page of one listing, alone or with one type, says the build's count of its
+    documents and its facets from the build's counts (changed here in a copy, so that the page
+    shows the change) instead of counting; with two values, or as JSON, the rows are counted,
+    even where the address asks for no count."""
     copy = tmp_path / "archive.db"
     shutil.copy(generated_db, copy)
     connection = sqlite3.connect(copy)
     connection.execute("update subjects set document_count = 43210 where id = 'subject-0002'")
-    live, letters = connection.execute(
-        "select count(*), sum(type = 'letter') from documents where id in "
-        "(select document_id from document_subjects where subject_id = 'subject-0002')"
-    ).fetchone()
+    connection.execute("update facet_pairs set count = 3210 where filter_column = 'subjects'"
+                       " and filter_value = 'Subject 2' and column_name = 'type'"
+                       " and value = 'letter'")
+    connection.execute("update facet_triples set count = 321 where first_filter_column ="
+                       " 'subjects' and first_filter_value = 'Subject 2' and"
+                       " second_filter_column = 'type' and second_filter_value = 'letter'"
+                       " and column_name = 'year' and value = 1950")
+    in_subject = ("from documents where id in (select document_id from document_subjects"
+                  " where subject_id = 'subject-0002')")
+    live, letters, letters_of_1950 = connection.execute(
+        f"select count(*), sum(type = 'letter'), sum(type = 'letter' and year = 1950) "
+        f"{in_subject}").fetchone()
     connection.commit()
     connection.close()
     changed = make_datasette(copy)
@@ -288,10 +297,16 @@ async def test_a_listing_alone_says_the_builds_count_and_any_other_page_counts_l
     assert "where in the subject “Subject 2”" in alone
     data = (await changed.client.get("/archive/documents.json?_subject=subject-0002")).json()
     assert data["filtered_table_rows_count"] == live
-    for path in ("?_subject=subject-0002&type=letter",
-                 "?_subject=subject-0002&type=letter&_nocount=1"):
+    of_a_type = (await changed.client.get("/archive/documents?_subject=subject-0002"
+                                          "&type=letter")).text
+    assert "3,210 rows" in of_a_type
+    data = (await changed.client.get("/archive/documents.json?_subject=subject-0002"
+                                     "&type=letter")).json()
+    assert data["filtered_table_rows_count"] == letters and (1950, 321) in facets(data, "year")
+    for path in ("?_subject=subject-0002&type=letter&year=1950",
+                 "?_subject=subject-0002&type=letter&year=1950&_nocount=1"):
         page = (await changed.client.get("/archive/documents" + path)).text
-        assert f"{letters:,} rows" in page and "43,210" not in page, path
+        assert f"{letters_of_1950:,} rows" in page and "321 rows" not in page, path
 
 
 @pytest.fixture
