@@ -28,6 +28,18 @@ SHOTS = [
 ]
 
 
+def take(browser, base, out):
+    """Each picture of SHOTS, of the site at `base`, into the folder `out`."""
+    for name, path, ready, screen in SHOTS:
+        page = browser.new_page(viewport=screen)
+        page.goto(base + path)
+        page.wait_for_selector(ready)
+        # A phone's picture is its first screen, what a reader sees before scrolling.
+        page.screenshot(path=out / name, full_page=screen is DESKTOP)
+        page.close()
+        print(out / name)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="archive.db")
@@ -35,14 +47,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with harness.Server(args.database) as server, sync_playwright() as playwright:
         browser = harness.launch_chromium(playwright)
-        for name, path, ready, screen in SHOTS:
-            page = browser.new_page(viewport=screen)
-            page.goto(server.base + path)
-            page.wait_for_selector(ready)
-            # A phone's picture is its first screen, what a reader sees before scrolling.
-            page.screenshot(path=args.out / name, full_page=screen is DESKTOP)
-            page.close()
-            print(args.out / name)
+        take(browser, server.base, args.out)
         browser.close()
 
 

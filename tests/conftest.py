@@ -7,10 +7,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from datasette.app import Datasette
-from datasette.utils import parse_metadata
 
-from kwp_archive import pipeline, site
+# As `make run` serves, without rich, which only the test tools bring (bench/harness.py's
+# NOT_SERVED hides it from the servers the tests start): with it, Datasette prints every error
+# page's traceback with its locals, some half a second each.
+sys.modules.setdefault("rich", None)
+
+from datasette.app import Datasette  # noqa: E402
+from datasette.utils import parse_metadata  # noqa: E402
+
+from kwp_archive import pipeline, site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
