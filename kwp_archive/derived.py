@@ -146,6 +146,12 @@ INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
     second_filter_column, second_filter_value, column_name, value, count)
 SELECT 'documents', '{array}', name, '{filter}', {filter}, '{column}', {column}, sum(count)
 FROM temp.listed_cube GROUP BY name, {filter}, {column};"""
+# And a listing's items among the documents of two values (?type=letter&year=1956).
+_LISTED_OF_TWO = """
+INSERT INTO facet_triples (table_name, first_filter_column, first_filter_value,
+    second_filter_column, second_filter_value, column_name, value, count)
+SELECT 'documents', '{first}', {first}, '{second}', {second}, '{array}', name, sum(count)
+FROM temp.listed_cube GROUP BY {first}, {second}, name;"""
 # Arrays of the rows themselves (a party's roles) are counted from the arrays.
 _ARRAY_ITEMS = """
 INSERT INTO facet_counts (table_name, column_name, value, count)
@@ -171,6 +177,8 @@ def _array_counts():
         yield _LISTED_CUBE.format(array=array, columns=", ".join(columns))
         for filter, column in itertools.permutations(columns, 2):
             yield _LISTED_TRIPLES.format(array=array, filter=filter, column=column)
+        for first, second in itertools.combinations(columns, 2):
+            yield _LISTED_OF_TWO.format(array=array, first=first, second=second)
         yield "DROP TABLE temp.listed_cube;\n"
 
 

@@ -143,12 +143,15 @@ class CountedFacet(Facet):
             # A filtered column's own facet: its one value, on as many rows as the page has.
             params["value"] = chosen.pop(column)
         if len(chosen) == 2:
-            # The build counts the columns among two values, or a listing's and a value: not
-            # an array's items, nor among two listings (derived.py); a listing goes first.
+            # The build counts the columns and the listings' items among two values, and the
+            # columns among a listing's documents of a value (a listing first): nothing among
+            # two listings (derived.py).
             columns = COUNTED_FACETS.get(self.table, ())
             order = (*ARRAY_SOURCES, *columns) if self.table == "documents" else columns
-            if (column not in columns or any(name not in order for name in chosen)
-                    or all(name in ARRAY_SOURCES for name in chosen)):
+            listing = any(name in ARRAY_SOURCES for name in chosen)
+            if (any(name not in order for name in chosen)
+                    or all(name in ARRAY_SOURCES for name in chosen)
+                    or (column not in columns and (listing or column not in ARRAY_SOURCES))):
                 return None
             chosen = dict(sorted(chosen.items(), key=lambda filter: order.index(filter[0])))
         for number, (filter, value) in enumerate(chosen.items()):

@@ -255,6 +255,10 @@ async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
                        " and first_filter_column = 'type' and first_filter_value = 'letter'"
                        " and second_filter_column = 'year' and second_filter_value = 1952"
                        " and column_name = 'date_precision' and value = 'day'")
+    connection.execute("update facet_triples set count = 54321 where table_name = 'documents'"
+                       " and first_filter_column = 'type' and first_filter_value = 'letter'"
+                       " and second_filter_column = 'year' and second_filter_value = 1952"
+                       " and column_name = 'subjects' and value = 'Subject 2'")
     connection.commit()
     connection.close()
     changed = make_datasette(copy)
@@ -262,6 +266,7 @@ async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
             ("", "type", "telegram", 987654), ("?year=1952", "type", "letter", 876543),
             ("?_subject=subject-0002", "year", 1950, 765432),
             ("?type=letter&year=1952", "date_precision", "day", 654321),
+            ("?type=letter&year=1952", "subjects", "Subject 2", 54321),
             ("?_date_from=1952&_date_to=1952", "type", "letter", 876543)):
         data = (await changed.client.get(f"/archive/documents.json{path}")).json()
         assert (value, count) in facets(data, column), path
