@@ -47,7 +47,7 @@ COSTLY = [
     ("/archive/documents.json?" + "&".join(["_facet=type"] * 1000), "at most 20 facets"),
     ("/archive/documents.json?_sort=nope", "Cannot sort table by"),
     # One FTS5 step (a NEAR of 5,000 prefixes: 9 s on the tests' 20 documents, more on the
-    # collection): refused by its trial (plugins/full_text_trial.py).
+    # collection): refused by its trial (kwp_archive/trial.py).
     ("/archive.json?" + urlencode({"sql": "select count(*) from documents_fts where "
                                           "documents_fts match (select 'NEAR(' || group_concat("
                                           "'a*', ' ') || ', 100000)' from (with recursive r(i) "

@@ -147,6 +147,18 @@ order by document_count desc, name"""
 
 # Filters by a listing (plugins/listings.py), each with the array of its listings' names.
 LISTING_FILTERS = {"_subject": "subjects", "_collection": "collections", "_event": "events"}
+# Arguments that change how a table's page shows its rows, not which (any _facet... too).
+_NOT_FILTERING = {"_size", "_sort", "_sort_desc", "_next", "_col", "_nocol", "_labels",
+                  "_nolabels", "_shape", "_json", "_stream", "_dl", "_columns", "_nofacet",
+                  "_nocount", "_nosuggest", "_trace", "_ttl", "_timelimit", "_searchmode",
+                  "_extra", "_chart", "_bom"}
+
+
+def filtering(name):
+    """Whether a table page's argument chooses rows (a column's value, a listing, a search)."""
+    return name not in _NOT_FILTERING and not name.startswith("_facet")
+
+
 # A date range's parameters (plugins/date_range.py): without "_", Datasette takes columns.
 DATE_RANGE = ("_date_from", "_date_to")
 ROLE_HEADINGS = {"author": "Authors", "recipient": "Recipients",

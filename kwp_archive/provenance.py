@@ -46,11 +46,6 @@ def url_problem(url: str, any_archive=False):
     return None
 
 
-def host(url: str):
-    """The host of an address, as archives.csv lists it."""
-    return urlsplit(url).netloc
-
-
 # What kind of page of the archive a record's facts were read from.
 SOURCE_KINDS = ("document", "file", "listing")
 

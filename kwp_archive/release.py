@@ -19,11 +19,10 @@ from contextlib import closing
 from pathlib import Path
 
 from . import atomic, citations, package, pipeline, site
-from .sources import LEDGER, RELEASES, WITHDRAWN, SourceError
+from .sources import LEDGER, RECORDS, RELEASES, WITHDRAWN, SourceError
 
-# What a record is, for its digest: the columns editors write, and its links.
-_RECORD = ("id, date, title, type, summary, source_url, archive, archive_reference, translator, "
-           "original_language")
+# What a record is, for its digest: the columns editors write (records.csv's), and its links.
+_RECORD = ", ".join(RECORDS.required + RECORDS.optional)
 _LINKS = {"document_people": "person_id, role", "document_organisations": "organisation_id, role",
           "document_subjects": "subject_id", "document_collections": "collection_id",
           "document_events": "event_id, basis", "related_documents": "related_id, relation"}

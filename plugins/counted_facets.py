@@ -17,13 +17,8 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 
 from kwp_archive import dates
 from kwp_archive.derived import ARRAY_SOURCES, COUNTED_ARRAY_FACETS, COUNTED_FACETS
-from kwp_archive.pages import DATE_RANGE, LISTING_FILTERS
+from kwp_archive.pages import DATE_RANGE, LISTING_FILTERS, filtering
 
-# Arguments that change how a page shows its rows, not which: any other is counted live.
-_NOT_FILTERING = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_next", "_col",
-                  "_nocol", "_labels", "_nolabels", "_shape", "_json", "_stream", "_dl",
-                  "_columns", "_nofacet", "_nocount", "_nosuggest", "_trace", "_ttl",
-                  "_timelimit", "_searchmode", "_extra", "_chart", "_bom"}
 # The most rows a facet is counted over live (metadata.yml may set another: plugins:
 # counted_facets: live_limit); an array made from links over fewer (live_array_limit).
 LIVE_LIMITS = {"live_limit": 100_000, "live_array_limit": 5_000}
@@ -115,8 +110,7 @@ class CountedFacet(Facet):
         if whole_year:
             filters.append(("year", int(start[:4])))
         for name in self.request.args:
-            if name in _NOT_FILTERING or name.startswith("_facet") or (
-                    whole_year and name in DATE_RANGE):
+            if not filtering(name) or (whole_year and name in DATE_RANGE):
                 continue
             for text in self.request.args.getlist(name):
                 if name in counted:

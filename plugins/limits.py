@@ -1,16 +1,23 @@
 """What one request may cost, refused before Datasette reads it: how long its address is, how
-many facets it asks for and how long a raw search is. (What one value, pattern and result may
-cost is the connection's: kwp_archive/connection.py.)"""
+many facets it asks for, how long a raw search is, and a reader's own SQL that reaches a
+full-text index (?sql= naming documents_fts or people_fts), which is tried first in a process
+that can be stopped (kwp_archive/trial.py); ?_where= may not reach the index at all (?_search=
+and ?sql= do). FTS5 tables are reached only by name: SQLite has no other way to them, and this
+database no view or trigger that reads them. (What one value, pattern and result may cost is
+the connection's: kwp_archive/connection.py.)"""
 
 from urllib.parse import parse_qsl
 
 from datasette import Response, hookimpl
+from datasette.utils import derive_named_parameters
 
-from kwp_archive import search
+from kwp_archive import search, trial
 
 # The longest address, path and query together, in bytes: a search box's longest search or
 # a long query of a reader's own SQL takes a few; 90 KB addresses were only ever a flood.
 MAX_ADDRESS = 16_384
+# In any case: SQLite's names are ASCII case-insensitive ("DOCUMENTS_FTS" is the same table).
+_FULL_TEXT = "_fts"
 # Facets a page may ask for: Datasette counts each one asked, repeats too, and each costs more
 # the more there are (3,000 of ?_facet=type took 7 s). A page shows five.
 MAX_FACETS = 20
@@ -37,7 +44,32 @@ def extra_template_vars(request):
             "search_limits": (search.MAX_TERMS, search.MAX_LENGTH)}
 
 
-def _refused(scope):
+async def _full_text_refused(datasette, path, args):
+    """Why a reader's own SQL may not reach the full-text index, or None: the first ?sql= is
+    the one Datasette runs, bound as it binds it (each parameter's first value, or empty);
+    every ?_where= counts."""
+    if any(name == "_where" and _FULL_TEXT in value.lower() for name, value in args):
+        return ("_where may not search the full-text index: use _search=, the search page, "
+                "or SQL of your own (?sql=)")
+    sql = next((value for name, value in args if name == "sql"), "")
+    if _FULL_TEXT not in sql.lower():
+        return None
+    try:
+        database = datasette.get_database(route=path.strip("/").split("/")[0].rsplit(".")[0])
+    except KeyError:
+        return None  # Datasette answers 404
+    firsts = {}
+    for name, value in args:
+        firsts.setdefault(name, value)
+    params = {name: firsts.get(name, "")
+              for name in await derive_named_parameters(database, sql)}
+    if await trial.passes(database.path, sql, params):
+        return None
+    return (f"this full-text query would take more than {trial.MAX_CPU} seconds or 100 MB in "
+            "one step: use fewer terms (the search page's fts_query() keeps them few)")
+
+
+async def _refused(datasette, scope):
     """Why a request is refused before Datasette reads it, as a response; or None."""
     query = scope.get("query_string", b"")
     if len(scope.get("raw_path") or scope["path"].encode()) + len(query) > MAX_ADDRESS:
@@ -53,7 +85,11 @@ def _refused(scope):
                    "characters")
     elif sum(name.startswith("_facet") for name, _ in args) > MAX_FACETS:
         message = f"a page counts at most {MAX_FACETS} facets: ask for fewer"
+    elif any(name in ("sql", "_where") for name, _ in args):
+        message = await _full_text_refused(datasette, scope["path"], args)
     else:
+        message = None
+    if message is None:
         return None
     if scope["path"].endswith(".json"):
         return Response.json({"ok": False, "error": message, "status": 400}, status=400)
@@ -61,12 +97,13 @@ def _refused(scope):
 
 
 @hookimpl
-def asgi_wrapper():
+def asgi_wrapper(datasette):
     """Refuses a costly request (an address past MAX_ADDRESS, more facets than MAX_FACETS, a
-    long raw search) before Datasette reads it."""
+    long raw search, a full-text query of one's own past its trial) before Datasette reads
+    it."""
     def wrap(app):
         async def guarded(scope, receive, send):
-            refused = _refused(scope) if scope["type"] == "http" else None
+            refused = await _refused(datasette, scope) if scope["type"] == "http" else None
             if refused is not None:
                 return await refused.asgi_send(send)
             await app(scope, receive, send)

@@ -15,11 +15,8 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from kwp_archive.derived import ARRAY_SOURCES, COUNTED_FACETS
-from kwp_archive.pages import LISTING_FILTERS, in_listing
+from kwp_archive.pages import LISTING_FILTERS, filtering, in_listing
 
-# Arguments that choose how the rows are shown, not which.
-_PRESENTATION = {"_sort", "_sort_desc", "_next", "_size", "_facet", "_facet_array",
-                 "_col", "_nocol", "_nofacet", "_nosuggest", "_labels", "_nocount", "_chart"}
 # The columns whose documents the build counts within a listing, and those of them that hold
 # numbers, whose count it has of a number written as it stores it (1956, not 1956.0).
 _COUNTED = COUNTED_FACETS["documents"]
@@ -29,7 +26,7 @@ _NUMBERS = {"year"}
 def _counted(args):
     """(array, listing id, column, value) where the arguments choose one listing and at most
     one value of a counted column, whose documents the build counted; else None."""
-    chosen = [(name, value) for name, value in args if name not in _PRESENTATION]
+    chosen = [(name, value) for name, value in args if filtering(name)]
     listings = [(name, value) for name, value in chosen if name in LISTING_FILTERS]
     values = [(name, value) for name, value in chosen if name in _COUNTED]
     if len(listings) != 1 or len(chosen) != 1 + len(values) or len(values) > 1:

@@ -192,3 +192,21 @@ async def test_the_feed_parses_as_atom(ds):
     assert all(entry.find(f"{atom}category").get("term") == "1.0.0" for entry in entries)
     home = (await ds.client.get("/")).text
     assert 'type="application/atom+xml"' in home and 'href="/feed.atom">a feed of' in home
+
+
+@pytest.mark.parametrize("column", ["title", "archive_reference", "document_number", "volume",
+                                    "page", "classification", "release_date"])
+def test_a_change_to_any_column_an_editor_writes_changes_the_records_digest(
+        archive_db, tmp_path, column):
+    """A release counts a record changed when any of records.csv's columns changes, those of
+    the CIA reading room and FRUS among them: each is in the digest."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive_db, copy)
+    with sqlite3.connect(copy) as connection:
+        before = release.digests(connection)
+        connection.execute(f"update documents set {column} = 'changed' where id = ?",
+                           (CHANGED,))
+        after = release.digests(connection)
+    assert after[CHANGED] != before[CHANGED]
+    assert {record: digest for record, digest in after.items() if record != CHANGED} == {
+        record: digest for record, digest in before.items() if record != CHANGED}
