@@ -1,6 +1,7 @@
 """What the site's own pages show beyond Datasette's: the queries behind them, and how their
 rows are grouped. The plugins run these; the tests can reach them without a server."""
 
+from .derived import ARRAY_SOURCES
 from .schema import ROLES
 
 
@@ -73,22 +74,40 @@ order by {links}.date, {links}.document_id, {links}.rowid
 limit 1000"""
 
 
-def in_listing(links, key, parameter):
-    """The filter of the documents in one listing (a subject, a collection). Read plainly,
-    `id in (...)` has SQLite read the listing's links and sort them all by date for a page;
-    marked as likely true, SQLite walks the documents in date order and stops at the page's
-    last, while a count still reads only the links' index."""
+def in_listing(links, key, parameter, large=False):
+    """The filter of the documents in one listing (a subject, a collection), marked as likely
+    true, so that SQLite walks the documents in date order and stops at a page's last rather
+    than sort the whole listing. `id in (...)` first gathers the listing's ids, which a count
+    needs and a small listing makes cheap; for a large listing where nothing is counted (the
+    build counted it), each document walked is looked up in the links instead, as a page of a
+    tenth of the documents finds its hundred within about a thousand (LISTING)."""
+    if large:
+        return (f"likelihood(exists (select 1 from {links} where {links}.document_id = "
+                f"documents.id and {links}.{key} = :{parameter}), 0.9)")
     return (f"likelihood(id in (select document_id from {links} where {key} = :{parameter}), "
             "0.9)")
 
 
-# A subject's or a collection's first documents, in date order: a table's page of them.
-_LISTED_DOCUMENTS = """
+# A listing's name, and whether it is large: a tenth of the documents or more (each has a year,
+# so the build's counts of years sum to them all).
+LISTING = """
+select name, document_count * 10 >= (
+    select sum(count) from facet_counts
+    where table_name = 'documents' and column_name = 'year'
+) as large
+from {names} where id = :id"""
+
+
+def listed_documents(table, large):
+    """A subject's or a collection's first documents, in date order: a table's page of them."""
+    links, key, _ = ARRAY_SOURCES[table]
+    return f"""
 select 'documents' as link_table, id, title as label, date
 from documents
-where {in_listing}
+where {in_listing(links, key, "id", large)}
 order by date, id
 limit 100"""
+
 
 # An event's documents in date order, each with why it belongs (its basis).
 _EVENT_DOCUMENTS = """
@@ -123,10 +142,6 @@ ROW_QUERIES = {
     "people": _PARTY_DOCUMENTS.format(links="document_people", party="person_id"),
     "organisations": _PARTY_DOCUMENTS.format(links="document_organisations",
                                              party="organisation_id"),
-    "subjects": _LISTED_DOCUMENTS.format(
-        in_listing=in_listing("document_subjects", "subject_id", "id")),
-    "collections": _LISTED_DOCUMENTS.format(
-        in_listing=in_listing("document_collections", "collection_id", "id")),
     "events": _EVENT_DOCUMENTS,
 }
 # The date span on the home page: two lookups in the date index.

@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 
 from kwp_archive.derived import ARRAY_SOURCES, COUNTED_FACETS
-from kwp_archive.pages import LISTING_FILTERS, filtering, in_listing
+from kwp_archive.pages import LISTING, LISTING_FILTERS, filtering, in_listing
 
 # The columns whose documents the build counts within a listing, and those of them that hold
 # numbers, whose count it has of a number written as it stores it (1956, not 1956.0).
@@ -39,10 +39,20 @@ def _counted(args):
     return LISTING_FILTERS[listings[0][0]], listings[0][1], column, value
 
 
+def _counted_by_the_build_of(request):
+    """_counted() of a request that asks Datasette to count nothing (?_nocount=1)."""
+    return request.args.get("_nocount") and _counted(
+        (name, value) for name in request.args.keys() for value in request.args.getlist(name))
+
+
 @hookimpl
 def filters_from_request(request, table, database, datasette):
     if table != "documents" or not any(name in request.args for name in LISTING_FILTERS):
         return None
+
+    # Nothing on the page counts its documents (the build did): a large listing's page may
+    # look each document it walks up in the links (pages.in_listing).
+    uncounted = bool(_counted_by_the_build_of(request))
 
     async def inner():
         where, params, human = [], {}, []
@@ -51,8 +61,9 @@ def filters_from_request(request, table, database, datasette):
             for number, listing_id in enumerate(request.args.getlist(argument)):
                 parameter = f"{argument[1:]}_{number}"
                 named = (await datasette.get_database(database).execute(
-                    f"select name from {names} where id = :id", {"id": listing_id})).first()
-                where.append(in_listing(links, key, parameter))
+                    LISTING.format(names=names), {"id": listing_id})).first()
+                where.append(in_listing(links, key, parameter,
+                                        large=uncounted and bool(named and named["large"])))
                 params[parameter] = listing_id
                 # Not {...!r}: a name with an apostrophe would show in double quotes.
                 human.append(f"in the {array[:-1]} “{named['name'] if named else listing_id}”")
@@ -74,9 +85,7 @@ def extra_template_vars(view_name, table, database, request, datasette):
     """The build's count of the page's documents, which the page says (its template sets
     Datasette's count to it) where it counts none itself."""
     counted = (view_name == "table" and table == "documents" and request is not None
-               and request.args.get("_nocount")
-               and _counted((name, value) for name in request.args.keys()
-                            for value in request.args.getlist(name)))
+               and _counted_by_the_build_of(request))
     if not counted:
         return {}
 

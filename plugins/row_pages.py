@@ -36,7 +36,12 @@ def extra_template_vars(view_name, request, datasette):
 
         record = (await database.execute(RECORDS[table], params)).first()
         context = {"record": dict(record) if record else None}
-        links = await linked(pages.ROW_QUERIES[table])
+        if table in ("subjects", "collections"):
+            listing = (await database.execute(pages.LISTING.format(names=table), params)).first()
+            sql = pages.listed_documents(table, large=bool(listing and listing["large"]))
+        else:
+            sql = pages.ROW_QUERIES[table]
+        links = await linked(sql)
         if table == "documents":
             context["row_links"] = pages.group_by_role(links)
             context["listings"] = await linked(pages.DOCUMENT_LISTINGS)
