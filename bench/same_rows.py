@@ -23,6 +23,14 @@ def tables(connection):
         if not name.endswith(_SHADOW)}
 
 
+def _has_rowid(connection, table):
+    try:
+        connection.execute(f"select rowid from [{table}] limit 0")
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
 def differences(a, b, ignore=()):
     first, second = sqlite3.connect(a), sqlite3.connect(b)
     found = []
@@ -35,7 +43,9 @@ def differences(a, b, ignore=()):
         both = [column for column in columns[0] if column in columns[1]]
         for column in sorted(set(columns[0]) ^ set(columns[1])):
             found.append(f"{name}.{column}: only in {a if column in columns[0] else b}")
-        sql = f"select rowid, {', '.join(both)} from [{name}] order by rowid"
+        # A table WITHOUT ROWID is in the order of its key, which is among its columns.
+        order = "rowid" if _has_rowid(first, name) else ", ".join(both)
+        sql = f"select {order}, {', '.join(both)} from [{name}] order by {order}"
         if first.execute(sql).fetchall() != second.execute(sql).fetchall():
             found.append(f"{name}: rows differ")
     for name in sorted(shared & {"documents_fts", "people_fts"}):

@@ -1,6 +1,8 @@
 """The benchmark and soak scripts work: run at a tiny scale, with no timed assertions."""
 
 import json
+import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -94,3 +96,26 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     for figures in rates.values():
         assert figures["site"] > 0 and figures["datasette"] > 0
         assert figures["ratio"] == round(figures["site"] / figures["datasette"], 2)
+
+
+def test_same_rows_compares_every_table_and_says_which_differ(archive_db, tmp_path):
+    """bench/same_rows.py, by which a build is shown to hold the rows of another: a copy holds
+    the same rows; a changed row is found in a table with rowids and in one WITHOUT ROWID
+    (document_correspondents, which once stopped the script)."""
+    def same_rows(other):
+        return subprocess.run([sys.executable, str(ROOT / "bench" / "same_rows.py"),
+                               str(archive_db), str(other)], capture_output=True, text=True,
+                              timeout=120)
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive_db, copy)
+    result = same_rows(copy)
+    assert (result.returncode, result.stdout.strip()) == (0, "the same rows"), result.stderr
+    for table in ("documents", "document_correspondents"):
+        changed = tmp_path / f"{table}.db"
+        shutil.copy(archive_db, changed)
+        with sqlite3.connect(changed) as connection:
+            connection.execute("update documents set title = 'Changed'" if table == "documents"
+                               else f"update {table} set authors = '[\"Changed\"]'")
+        result = same_rows(changed)
+        assert result.returncode == 1 and f"{table}: rows differ" in result.stdout, result
