@@ -239,7 +239,8 @@ async def test_a_value_written_otherwise_is_counted_as_its_rows_are(generated, g
 
 async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
     """A copy of the database whose counts were changed shows the changed counts: the
-    page's facets of the whole table, of one value and of two come from the build."""
+    page's facets of the whole table, of one value and of two come from the build, as do the
+    documents per type (by_type)."""
     copy = tmp_path / "archive.db"
     shutil.copy(generated_db, copy)
     connection = sqlite3.connect(copy)
@@ -270,6 +271,9 @@ async def test_the_facets_shown_are_the_builds_counts(generated_db, tmp_path):
             ("?_date_from=1952&_date_to=1952", "type", "letter", 876543)):
         data = (await changed.client.get(f"/archive/documents.json{path}")).json()
         assert (value, count) in facets(data, column), path
+    # The charts' counts per type and per year too.
+    by_type = (await changed.client.get("/archive/by_type.json?_shape=array")).json()
+    assert by_type[0] == {"type": "Telegram", "documents": 987654}
 
 
 async def test_a_listings_page_says_the_builds_counts_and_any_other_page_counts_live(
