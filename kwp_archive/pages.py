@@ -1,7 +1,7 @@
 """What the site's own pages show beyond Datasette's: the queries behind them, and how their
 rows are grouped. The plugins run these; the tests can reach them without a server."""
 
-from .derived import ARRAY_SOURCES
+from .derived import ARRAY_SOURCES, COUNTED_FACETS
 from .schema import ROLES
 
 
@@ -172,6 +172,28 @@ _NOT_FILTERING = {"_size", "_sort", "_sort_desc", "_next", "_col", "_nocol", "_l
 def filtering(name):
     """Whether a table page's argument chooses rows (a column's value, a listing, a search)."""
     return name not in _NOT_FILTERING and not name.startswith("_facet")
+
+
+def counted_by_the_build(args):
+    """The (argument, value) pairs of a page of the documents table that chooses its rows by
+    one or two values whose rows the build counted (a counted column's, a listing's; not two
+    listings, nor one column twice), in the order of LISTING_FILTERS and COUNTED_FACETS; else
+    None. A number written otherwise
+    than the build stores it (1956.0) is left to Datasette."""
+    order = (*LISTING_FILTERS, *COUNTED_FACETS["documents"])
+    chosen = sorted(((name, value) for name, value in args if filtering(name)),
+                    key=lambda argument: order.index(argument[0]) if argument[0] in order else 0)
+    names = [name for name, _ in chosen]
+    if not (1 <= len(chosen) <= 2 and len(set(names)) == len(names)
+            and sum(name in LISTING_FILTERS for name in names) <= 1):
+        return None
+    for name, value in chosen:
+        if name not in LISTING_FILTERS and name not in COUNTED_FACETS["documents"]:
+            return None
+        if not value or (name == "year" and not (
+                value.isascii() and value.isdigit() and str(int(value)) == value)):
+            return None
+    return chosen
 
 
 # A date range's parameters (plugins/date_range.py): without "_", Datasette takes columns.

@@ -6,6 +6,7 @@ that the build's counts are what the facets show."""
 import html
 import itertools
 import json
+import re
 import shutil
 import sqlite3
 import sys
@@ -303,6 +304,7 @@ async def test_a_listings_page_says_the_builds_counts_and_any_other_page_counts_
     changed = make_datasette(copy)
     alone = (await changed.client.get("/archive/documents?_subject=subject-0002")).text
     assert "43,210 rows" in alone and f"{live:,} rows" not in alone
+    assert 'href="/archive/documents.json?_subject=subject-0002&amp;_labels=on"' in alone
     assert "where in the subject “Subject 2”" in alone
     data = (await changed.client.get("/archive/documents.json?_subject=subject-0002")).json()
     assert data["filtered_table_rows_count"] == live
@@ -316,6 +318,44 @@ async def test_a_listings_page_says_the_builds_counts_and_any_other_page_counts_
                  "?_subject=subject-0002&type=letter&year=1950&_nocount=1"):
         page = (await changed.client.get("/archive/documents" + path)).text
         assert f"{letters_of_1950:,} rows" in page and "321 rows" not in page, path
+
+
+async def test_a_page_of_one_or_two_counted_values_says_the_builds_count(generated_db, tmp_path):
+    """A page of a type, a year or a type in a year says the build's count of its rows
+    (changed here in a copy, so that the page shows the change), and its links to JSON and CSV
+    count (no ?_nocount); a value written otherwise than stored, three values, or JSON are
+    counted by Datasette."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(generated_db, copy)
+    connection = sqlite3.connect(copy)
+    connection.execute("update facet_counts set count = 98765 where table_name = 'documents'"
+                       " and column_name = 'type' and value = 'letter'")
+    connection.execute("update facet_counts set count = 87654 where table_name = 'documents'"
+                       " and column_name = 'year' and value = 1952")
+    connection.execute("update facet_pairs set count = 7654 where table_name = 'documents'"
+                       " and filter_column = 'type' and filter_value = 'letter'"
+                       " and column_name = 'year' and value = 1952")
+    letters, of_1952, letters_of_1952, of_1952_by_day = connection.execute(
+        "select sum(type = 'letter'), sum(year = 1952), sum(type = 'letter' and year = 1952),"
+        " sum(type = 'letter' and year = 1952 and date_precision = 'day') from documents"
+    ).fetchone()
+    connection.commit()
+    connection.close()
+    changed = make_datasette(copy)
+    for path, count in (("?type=letter", 98765), ("?year=1952", 87654),
+                        ("?year=1952&type=letter", 7654), ("?type=letter&year=1952", 7654),
+                        ("?type=letter&_nocount=1", 98765)):
+        page = (await changed.client.get("/archive/documents" + path)).text
+        assert f"{count:,} rows" in page, path
+        links = re.findall(r'href="(/archive/documents\.(?:json|csv|ris)[^"]*)"', page)
+        assert links and not any("_nocount" in link for link in links), (path, links)
+    for path, count in (("?year=1952.0", of_1952), ("?type=letter&year=1952&date_precision=day",
+                                                      of_1952_by_day)):
+        page = (await changed.client.get("/archive/documents" + path)).text
+        assert f"{count:,} row" in page, path
+    for path, count in (("?type=letter", letters), ("?type=letter&year=1952", letters_of_1952)):
+        data = (await changed.client.get("/archive/documents.json" + path)).json()
+        assert data["filtered_table_rows_count"] == count, path
 
 
 @pytest.fixture
