@@ -52,10 +52,15 @@ def _row_path(datasette, database, table, identifier):
     return f"{_table_path(datasette, database, table)}/{encoded}"
 
 
+# A page of a thousand rows shows a few hundred dates, and a timeline the same names again
+# and again: each is worked out once.
+_human = functools.lru_cache(maxsize=4096)(dates.human)
+
+
 def human_date(value):
     try:
-        return dates.human(value)
-    except (TypeError, ValueError):
+        return _human(value)
+    except (TypeError, ValueError):  # not a date, or a value that cannot be cached (a list)
         return value
 
 
@@ -91,12 +96,17 @@ def _document_count(row, value, column, table, database, datasette):
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _party_link(datasette, name):
+    """A name linked to its party's page."""
+    return _link(datasette.urls.path("/-/party?" + urlencode({"name": name})), name)
+
+
 def _party(row, value, column, table, database, datasette):
     """A name, or the "; "-separated names of a timeline's cell, each to its party's page."""
     if table not in ("correspondence", "received") and column not in ("authors", "recipients"):
         return None
-    return Markup("; ").join(_link(datasette.urls.path("/-/party?" + urlencode({"name": name})),
-                                   name) for name in value.split("; "))
+    return Markup("; ").join(_party_link(datasette, name) for name in value.split("; "))
 
 
 def _exchanged(row, value, column, table, database, datasette):

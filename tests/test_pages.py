@@ -4,6 +4,7 @@ import re
 
 import pytest
 from conftest import make_datasette
+from datasette.plugins import pm
 from markupsafe import escape
 
 from kwp_archive import pipeline
@@ -421,8 +422,14 @@ async def test_a_partys_name_leads_to_its_page(ds):
 
 
 async def test_the_timeline_links_its_names(ds):
+    """Each name to its party's page; a name or a date shown again is worked out once (a
+    timeline of a thousand rows repeats them hundreds of times)."""
+    cells = pm.get_plugin("cells.py")
+    cells._party_link.cache_clear()
+    cells._human.cache_clear()
     page = await page_of(ds, "/archive/timeline")
     assert '<a href="/-/party?name=Anastas+Mikoyan">Anastas Mikoyan</a>' in page
+    assert cells._party_link.cache_info().hits > 0 and cells._human.cache_info().hits > 0
 
 
 async def test_a_page_not_found_says_what_was_looked_for_and_how_to_search(ds):
