@@ -170,8 +170,8 @@ def reader_pages(records):
         for index in range(min(size, 30)):
             named[f"{listing}s has {label} {index}"] = table + urlencode(
                 {argument: f"{listing}-{index:04d}"})
-        # The largest listing with a type chosen from its facet: the build has no counts of a
-        # listing and a column together, so these are counted live.
+        # The largest listing with a type chosen from its facet (a listing's documents, each
+        # looked up as they are walked in date order: pages.in_listing).
         for type_id, _, _ in synth.TYPES[:3]:
             named[f"{listing}s has {label} 0, type={type_id}"] = table + urlencode(
                 {argument: f"{listing}-0000", "type": type_id})
