@@ -81,15 +81,17 @@ def extra_template_vars(view_name, table, database, request, datasette):
     return inner
 
 
-def _counted_by_the_build(scope):
-    """The query string of a page of the documents table: with _nocount=1 where the build
-    counted its rows, without it otherwise (a reader's own is taken away: the page's links
-    to other formats, which say its count, would otherwise keep it)."""
-    args = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+def _counted_by_the_build(query_string):
+    """The query string of a page of the documents table with _nocount=1 where the build
+    counted its rows, and without it otherwise (a reader's own is taken away: the page's
+    links to other formats, which count, would otherwise keep it); None where it stays as it
+    is, as nearly every page's does."""
+    args = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     kept = [(name, value) for name, value in args if name != "_nocount"]
-    if counted_by_the_build(kept):
-        kept.append(("_nocount", "1"))
-    return urlencode(kept).encode("latin-1")
+    counted = counted_by_the_build(kept)
+    if not counted and len(kept) == len(args):
+        return None
+    return urlencode(kept + [("_nocount", "1")] if counted else kept).encode("latin-1")
 
 
 @hookimpl
@@ -100,7 +102,9 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def counted(scope, receive, send):
             if scope["type"] == "http" and scope["path"] == path and scope["query_string"]:
-                scope = dict(scope, query_string=_counted_by_the_build(scope))
+                query_string = _counted_by_the_build(scope["query_string"])
+                if query_string is not None:
+                    scope = dict(scope, query_string=query_string)
             await app(scope, receive, send)
         return counted
     return wrap
