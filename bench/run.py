@@ -146,7 +146,8 @@ def load(base, paths, seconds, connections):
     shares over the paths."""
     results = asyncio.run(soak.soak(base, seconds, connections, soak.pages_workload(paths)))
     figures = soak.summarise(results, seconds, None, None)
-    return {"requests": figures["requests"], "errors": figures["errors"], "rps": figures["rps"]}
+    return {"requests": figures["requests"], "errors": figures["errors"], "rps": figures["rps"],
+            "error_examples": figures["error_examples"]}
 
 
 def reader_pages(records):

@@ -76,6 +76,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     assert all(set(figures) == {"p50", "p95"} for figures in report["latency_ms"].values())
     assert all(set(figures) == {"p50", "p95"} for figures in report["more_latency_ms"].values())
     assert report["load"]["requests"] > 0 and report["load"]["errors"] == 0
+    assert report["load"]["error_examples"] == []  # which pages failed, where any did
     # Every page a reader reaches answers (an error is over target, and named).
     readers = {**report["reader_latency_ms"], **report["reader_pair_latency_ms"]}
     assert len(readers) > 300 and not [name for name, figures in readers.items()
