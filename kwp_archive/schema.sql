@@ -260,5 +260,7 @@ CREATE INDEX document_organisations_role ON document_organisations(role);
 CREATE INDEX document_collections_collection ON document_collections(collection_id, document_id);
 CREATE INDEX document_subjects_subject ON document_subjects(subject_id, document_id);
 CREATE INDEX document_events_event ON document_events(event_id, document_id);
+-- The feed lists each release's records, the latest dated first.
+CREATE INDEX documents_added_in ON documents(added_in, date, id);
 -- A document's page lists the records related to it either way.
 CREATE INDEX related_documents_related ON related_documents(related_id);

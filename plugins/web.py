@@ -34,12 +34,15 @@ PER_FILE = 50_000
 _SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<{kind} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</{kind}>\n')
 _FEED_SIZE = 200
+# The releases, newest first, then the records of none (a collection with no ledger); each
+# release's records, the latest dated first, read from the index on added_in release by
+# release: ordering all the records by their release sorted a million for each request.
+_RELEASES = "select version, date from releases order by rowid desc"
 _FEED = """
-select documents.id, documents.title, documents.date, documents.summary, documents.added_in,
-    releases.date as released
-from documents left join releases on releases.version = documents.added_in
-order by releases.rowid desc, documents.date desc, documents.id
-limit {size}"""
+select id, title, date, summary, added_in from documents
+where added_in = :version
+order by date desc, id
+limit :size"""
 
 
 def _absolute(datasette, request, path):
@@ -87,8 +90,14 @@ async def sitemap(datasette, request):
 
 async def feed(datasette, request):
     """An Atom feed of the records, the newest release's first."""
-    rows = (await datasette.get_database(site.DATABASE).execute(
-        _FEED.format(size=_FEED_SIZE))).rows
+    database = datasette.get_database(site.DATABASE)
+    released = dict((await database.execute(_RELEASES)).rows)
+    rows = []
+    for version in [*released, ""]:
+        rows += [dict(row, released=released.get(version)) for row in (await database.execute(
+            _FEED, {"version": version, "size": _FEED_SIZE - len(rows)})).rows]
+        if len(rows) >= _FEED_SIZE:
+            break
     metadata = datasette.metadata()
     updated = max((row["released"] for row in rows if row["released"]), default="1970-01-01")
     entries = "".join(

@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import ROOT, SOURCES, edit, make_datasette
+from datasette.plugins import pm
 
 from kwp_archive import release
 
@@ -192,6 +193,33 @@ async def test_the_feed_parses_as_atom(ds):
     assert all(entry.find(f"{atom}category").get("term") == "1.0.0" for entry in entries)
     home = (await ds.client.get("/")).text
     assert 'type="application/atom+xml"' in home and 'href="/feed.atom">a feed of' in home
+
+
+async def test_the_feed_lists_the_newest_releases_records_first_by_index(archive_db, tmp_path):
+    """The records of the newest release first, each release's latest dated first, then the
+    older release's, at most 200: read release by release from the index on added_in, never
+    by sorting every record (2.5 s a request at a million)."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive_db, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("insert into releases values ('9.0.0', '2027-01-01', 'Later.')")
+        connection.execute("update documents set added_in = '9.0.0' where year = 1946")
+    site = make_datasette(copy)
+    web = pm.get_plugin("web.py")  # the plugin as the site loaded it
+    with sqlite3.connect(copy) as connection:
+        plan = [step for *_, step in connection.execute(
+            "explain query plan " + web._FEED, {"version": "9.0.0", "size": 200})]
+        expected = [id for (id,) in connection.execute(
+            "select id from documents order by added_in = '9.0.0' desc, date desc, id")]
+    feed = ElementTree.fromstring((await site.client.get("/feed.atom")).content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert [entry.find(f"{atom}id").text.rsplit("/", 1)[1] for entry in entries] == expected
+    assert [entry.find(f"{atom}category").get("term") for entry in entries[:3]] == ["9.0.0"] * 3
+    assert entries[0].find(f"{atom}updated").text == "2027-01-01T00:00:00Z"
+    assert plan[0].startswith("SEARCH documents USING INDEX documents_added_in"), plan
+    assert not any(step == "USE TEMP B-TREE FOR ORDER BY" for step in plan), plan
+    assert web._FEED_SIZE == 200
 
 
 @pytest.mark.parametrize("column", ["title", "archive_reference", "document_number", "volume",
