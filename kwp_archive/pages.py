@@ -178,8 +178,7 @@ def counted_by_the_build(args):
     """The (argument, value) pairs of a page of the documents table that chooses its rows by
     one or two values whose rows the build counted (a counted column's, a listing's; not two
     listings, nor one column twice), in the order of LISTING_FILTERS and COUNTED_FACETS; else
-    None. A number written otherwise
-    than the build stores it (1956.0) is left to Datasette."""
+    None. A number written otherwise than the build stores it (1956.0) is left to Datasette."""
     order = (*LISTING_FILTERS, *COUNTED_FACETS["documents"])
     chosen = sorted(((name, value) for name, value in args if filtering(name)),
                     key=lambda argument: order.index(argument[0]) if argument[0] in order else 0)
